@@ -11,6 +11,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tempfile::NamedTempFile;
 
+use crate::table::replace::Listed;
+
 use super::Input;
 use crate::i18n::Lang;
 
@@ -26,6 +28,9 @@ pub fn needs_copy(path: &Path) -> bool {
 #[derive(Default)]
 pub struct Copies {
     files: Vec<Option<NamedTempFile>>,
+    /// The copies on the list a signal's ending removes (after `files`: dropped once they
+    /// are gone).
+    _listed: Vec<Listed>,
 }
 
 /// An input that could not be copied.
@@ -42,6 +47,7 @@ impl Copies {
     /// other end of a pipe does not look like a hung run.
     pub fn make(inputs: &[Input], progress: bool, lang: Lang) -> Result<Copies, CopyFailed> {
         let mut files = Vec::with_capacity(inputs.len());
+        let mut listed = Vec::new();
         for input in inputs {
             let copy = match &input.path {
                 None => Some(copy(io::stdin().lock(), None, &input.label, progress, lang)),
@@ -56,9 +62,16 @@ impl Copies {
                 label: input.label.clone(),
                 source,
             })?;
+            let copy = copy.map(|(file, on_list)| {
+                listed.push(on_list);
+                file
+            });
             files.push(copy);
         }
-        Ok(Copies { files })
+        Ok(Copies {
+            files,
+            _listed: listed,
+        })
     }
 
     /// The copy of the `n`-th input, if it was copied.
@@ -82,7 +95,7 @@ fn copy(
     label: &str,
     progress: bool,
     lang: Lang,
-) -> io::Result<NamedTempFile> {
+) -> io::Result<(NamedTempFile, Listed)> {
     let suffix = named
         .and_then(Path::extension)
         .map(|e| format!(".{}", e.to_string_lossy()))
@@ -92,6 +105,9 @@ fn copy(
         .suffix(&suffix)
         .tempfile_in(crate::table::replace::temp_folder())
         .map_err(crate::table::replace::TempFileError::making)?;
+    // On the list while it is written, too: a copy of a slow pipe is where a run is most
+    // often stopped.
+    let listed = Listed::new(file.path());
     let bar = progress.then(|| reading_bar(label, lang));
     let mut from = match &bar {
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,
@@ -107,7 +123,15 @@ fn copy(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    copied.map(|()| file)
+    match copied {
+        Ok(()) => Ok((file, listed)),
+        Err(e) => {
+            // The file goes first, then its name leaves the list.
+            drop(file);
+            drop(listed);
+            Err(e)
+        }
+    }
 }
 
 /// A temporary file written into, whose failures name its folder ([`TempFileError`]): what

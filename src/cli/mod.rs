@@ -774,6 +774,11 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if let Some(message) = read_before_the_command(m, lang) {
         return Err(Failure::new(EXIT_USAGE, message));
     }
+    // A command's temporary files go with it when a signal ends it; the table view (no
+    // command) handles its signals itself.
+    if m.subcommand().is_some() {
+        crate::table::replace::remove_temporary_files_on_signals();
+    }
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),

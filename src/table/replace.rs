@@ -9,6 +9,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
 
@@ -28,6 +29,101 @@ pub struct Replacement {
     /// How far the disk has been asked to keep room for the file ([`Replacement::make_room`]),
     /// or `u64::MAX` once the file system has said it cannot.
     reserved: std::sync::atomic::AtomicU64,
+    /// The temporary file on the list of those a signal's ending removes (after `temp`, so
+    /// the file is gone before its name leaves the list).
+    listed: Listed,
+}
+
+/// Temporary files to remove should the run be ended by a signal: their paths, while they
+/// are theirs ([`remove_temporary_files_on_signals`]).
+static ON_SIGNAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The list, still good when a thread failed holding it (a list of paths).
+fn on_signal() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    ON_SIGNAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file's path on the list a signal's ending removes; off it when dropped.
+pub struct Listed {
+    path: PathBuf,
+    off: bool,
+}
+
+impl Listed {
+    /// Puts `path` on the list.
+    pub fn new(path: &Path) -> Listed {
+        on_signal().push(path.to_path_buf());
+        Listed {
+            path: path.to_path_buf(),
+            off: false,
+        }
+    }
+
+    /// Takes the path off `list` (held by the caller).
+    fn take_off(&mut self, list: &mut Vec<PathBuf>) {
+        if let Some(at) = list.iter().rposition(|p| *p == self.path) {
+            list.swap_remove(at);
+        }
+        self.off = true;
+    }
+}
+
+impl Drop for Listed {
+    fn drop(&mut self) {
+        if !self.off {
+            self.take_off(&mut on_signal());
+        }
+    }
+}
+
+/// From here on, a run ended by SIGINT (Ctrl-C), SIGTERM or SIGHUP first removes the
+/// temporary files it has made ([`Listed`]: an output being written beside its file, an input
+/// kept to be read again), then ends as the signal would have ended it: a `.roadsub-….tmp`
+/// as long as the output was left behind otherwise. A signal the run was started ignoring
+/// (`nohup`, a background job of a script) stays ignored. For the commands that write files
+/// as they run (batch, compare, explain, notice); the table view has its own.
+#[cfg(target_os = "linux")]
+pub fn remove_temporary_files_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let heeded: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&signal| !ignored(signal))
+        .collect();
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(&heeded) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held to the end: a rename that takes a file off the list is done first,
+                // or never.
+                let list = on_signal();
+                for path in list.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        });
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn remove_temporary_files_on_signals() {}
+
+/// Whether `signal` is ignored (the run was started so).
+#[cfg(target_os = "linux")]
+fn ignored(signal: i32) -> bool {
+    let mut was = std::mem::MaybeUninit::<libc::sigaction>::uninit();
+    // SAFETY: with no new action, sigaction only writes the current one into the memory
+    // given, which is sized for it; it is read only when the call succeeded.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::sigaction(signal, std::ptr::null(), was.as_mut_ptr()) == 0
+            && was.assume_init().sa_sigaction == libc::SIG_IGN
+    }
 }
 
 /// Room kept on the disk ahead of what is written, this much at a time.
@@ -204,12 +300,14 @@ impl Replacement {
             }
             temp
         };
+        let listed = Listed::new(temp.path());
         Ok(Replacement {
             hangup: Hangup(stream.then(|| target.clone())),
             temp,
             target,
             stream,
             reserved: std::sync::atomic::AtomicU64::new(0),
+            listed,
         })
     }
 
@@ -283,7 +381,9 @@ impl Replacement {
     /// Puts the text in place: the file is flushed to disk and renamed over the target, or
     /// copied into the device or pipe.
     pub fn commit(self) -> io::Result<()> {
+        // `listed` first: dropped last, after the temporary file is gone.
         let Replacement {
+            mut listed,
             mut temp,
             target,
             stream,
@@ -305,7 +405,15 @@ impl Replacement {
             return copy_spool_out(from, to);
         }
         temp.as_file().sync_all()?;
-        temp.persist(&target).map_err(|e| e.error)?;
+        // Off the list as it is renamed, the list held: a signal's removal comes before or
+        // after, never between.
+        let mut list = on_signal();
+        let persisted = temp.persist(&target);
+        if persisted.is_ok() {
+            listed.take_off(&mut list);
+        }
+        drop(list);
+        persisted.map_err(|e| e.error)?;
         Ok(())
     }
 }
@@ -318,7 +426,7 @@ fn room_to_spare(free: u64, asked: u64) -> bool {
 }
 
 /// The bytes free to an unprivileged writer on `file`'s file system, if it says.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 // The counts are 32-bit on some systems.
 #[allow(clippy::useless_conversion)]
 fn free_space(file: &File) -> Option<u64> {
@@ -336,7 +444,7 @@ fn free_space(file: &File) -> Option<u64> {
     u64::from(stat.f_bavail).checked_mul(u64::from(stat.f_frsize))
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn free_space(_file: &File) -> Option<u64> {
     None
 }

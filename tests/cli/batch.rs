@@ -2058,3 +2058,106 @@ fn many_unreadable_tables_after_a_long_one_end_the_run() {
     );
     assert_eq!(env.read("out.csv").lines().count(), 20_001);
 }
+
+/// A run ended by a signal (Ctrl-C's SIGINT, SIGTERM, a closed terminal's SIGHUP) removes the
+/// temporary files it made before it ends as the signal ends it: the output's, beside the
+/// file it would have replaced (left untouched), and the copy of standard input a run under
+/// a budget reads twice. They were left behind, hidden, as long as what had been written. A
+/// signal the run was started ignoring (`nohup`, `trap '' HUP`) stays ignored.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
+    use std::io::Write as _;
+    use std::os::unix::process::ExitStatusExt;
+    let mut rows = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..20_000 {
+        rows.push_str(&format!(
+            "S{i:05},T{},V{},village,4.5,2,1600000\n",
+            i % 7,
+            i % 50
+        ));
+    }
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    let temporary = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".roadsub-"))
+    };
+    let prorate = bundled("examples/anyue-2018-prorate.toml");
+    for (signal, budget) in [
+        (libc::SIGINT, false),
+        (libc::SIGTERM, false),
+        (libc::SIGHUP, false),
+        (libc::SIGTERM, true),
+    ] {
+        let env = Env::new();
+        env.write("out.csv", "old\n");
+        let mut args = vec!["batch", "-", "-o", "out.csv"];
+        if budget {
+            args.extend(["--rules", &prorate]);
+        }
+        let mut child = std::process::Command::new(bin)
+            .args(&args)
+            .current_dir(env.path(""))
+            .env("TMPDIR", env.path(""))
+            .env("LANG", "C")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The rows are given and standard input kept open: the run waits for more.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(rows.as_bytes()).unwrap();
+        let start = std::time::Instant::now();
+        while !temporary(&env.path("")) {
+            assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: kill sends a signal to the child just spawned; no memory is involved.
+        #[allow(unsafe_code)]
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+        assert_eq!(sent, 0);
+        let status = child.wait().unwrap();
+        drop(stdin);
+        assert_eq!(
+            status.signal(),
+            Some(signal),
+            "{signal} {budget}: {status:?}"
+        );
+        assert!(!temporary(&env.path("")), "{signal} {budget}: left behind");
+        assert_eq!(env.read("out.csv"), "old\n");
+    }
+    // Started ignoring SIGHUP, the run goes on through it and writes its rows.
+    let env = Env::new();
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("trap '' HUP; exec '{bin}' batch - -o out.csv"))
+        .current_dir(env.path(""))
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(rows.as_bytes()).unwrap();
+    let start = std::time::Instant::now();
+    while !temporary(&env.path("")) {
+        assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: as above.
+    #[allow(unsafe_code)]
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGHUP) };
+    assert_eq!(sent, 0);
+    drop(stdin);
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&done.stderr),
+        "wrote 20000 rows to out.csv\n"
+    );
+    assert_eq!(env.read("out.csv").lines().count(), 20_001);
+}
