@@ -2084,6 +2084,31 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
             .filter_map(|e| e.ok())
             .any(|e| e.file_name().to_string_lossy().starts_with(".roadsub-"))
     };
+    // `command` run in `dir` with the rows on a standard input kept open (the run waits for
+    // more), once its first temporary file is there, sent `signal`.
+    let signalled = |mut command: std::process::Command, dir: &std::path::Path, signal| {
+        let mut child = command
+            .current_dir(dir)
+            .env("TMPDIR", dir)
+            .env("LANG", "C")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(rows.as_bytes()).unwrap();
+        let start = std::time::Instant::now();
+        while !temporary(dir) {
+            assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: kill sends a signal to the child just spawned; no memory is involved.
+        #[allow(unsafe_code)]
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+        assert_eq!(sent, 0);
+        (child, stdin)
+    };
     let prorate = bundled("examples/anyue-2018-prorate.toml");
     for (signal, budget) in [
         (libc::SIGINT, false),
@@ -2093,33 +2118,13 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
     ] {
         let env = Env::new();
         env.write("out.csv", "old\n");
-        let mut args = vec!["batch", "-", "-o", "out.csv"];
+        let mut command = std::process::Command::new(bin);
+        command.args(["batch", "-", "-o", "out.csv"]);
         if budget {
-            args.extend(["--rules", &prorate]);
+            command.args(["--rules", &prorate]);
         }
-        let mut child = std::process::Command::new(bin)
-            .args(&args)
-            .current_dir(env.path(""))
-            .env("TMPDIR", env.path(""))
-            .env("LANG", "C")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // The rows are given and standard input kept open: the run waits for more.
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(rows.as_bytes()).unwrap();
-        let start = std::time::Instant::now();
-        while !temporary(&env.path("")) {
-            assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        // SAFETY: kill sends a signal to the child just spawned; no memory is involved.
-        #[allow(unsafe_code)]
-        let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
-        assert_eq!(sent, 0);
-        let status = child.wait().unwrap();
+        let (child, stdin) = signalled(command, &env.path(""), signal);
+        let status = child.wait_with_output().unwrap().status;
         drop(stdin);
         assert_eq!(
             status.signal(),
@@ -2131,27 +2136,11 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
     }
     // Started ignoring SIGHUP, the run goes on through it and writes its rows.
     let env = Env::new();
-    let mut child = std::process::Command::new("sh")
+    let mut command = std::process::Command::new("sh");
+    command
         .arg("-c")
-        .arg(format!("trap '' HUP; exec '{bin}' batch - -o out.csv"))
-        .current_dir(env.path(""))
-        .env("LANG", "C")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(rows.as_bytes()).unwrap();
-    let start = std::time::Instant::now();
-    while !temporary(&env.path("")) {
-        assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    // SAFETY: as above.
-    #[allow(unsafe_code)]
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGHUP) };
-    assert_eq!(sent, 0);
+        .arg(format!("trap '' HUP; exec '{bin}' batch - -o out.csv"));
+    let (child, stdin) = signalled(command, &env.path(""), libc::SIGHUP);
     drop(stdin);
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(0));
