@@ -46,8 +46,10 @@ impl Copies {
     /// standard error says which input is being read and how far, so a slow writer on the
     /// other end of a pipe does not look like a hung run.
     pub fn make(inputs: &[Input], progress: bool, lang: Lang) -> Result<Copies, CopyFailed> {
-        let mut files = Vec::with_capacity(inputs.len());
+        // Before `files`, so that on a failure the copies go before their names leave the
+        // list.
         let mut listed = Vec::new();
+        let mut files = Vec::with_capacity(inputs.len());
         for input in inputs {
             let copy = match &input.path {
                 None => Some(copy(io::stdin().lock(), None, &input.label, progress, lang)),

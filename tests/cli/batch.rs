@@ -2087,6 +2087,19 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
     // `command` run in `dir` with the rows on a standard input kept open (the run waits for
     // more), once its first temporary file is there, sent `signal`.
     let signalled = |mut command: std::process::Command, dir: &std::path::Path, signal| {
+        // The signals as a terminal's shell gives them, whatever this test was started with
+        // (a job in the background of a script ignores SIGINT, one under nohup SIGHUP, and
+        // the run would rightly heed neither).
+        // SAFETY: between fork and exec only signal(), which is async-signal-safe, is called.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::signal(signal, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
         let mut child = command
             .current_dir(dir)
             .env("TMPDIR", dir)
@@ -2123,8 +2136,19 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
         if budget {
             command.args(["--rules", &prorate]);
         }
-        let (child, stdin) = signalled(command, &env.path(""), signal);
-        let status = child.wait_with_output().unwrap().status;
+        let (mut child, stdin) = signalled(command, &env.path(""), signal);
+        // Within a minute, or the signal was not heeded: the run would wait for ever.
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed().as_secs() > 60 {
+                child.kill().unwrap();
+                panic!("{signal} {budget}: still running a minute after the signal");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         drop(stdin);
         assert_eq!(
             status.signal(),
