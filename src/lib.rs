@@ -32,3 +32,6 @@ pub mod table;
 pub mod textorder;
 pub mod textwidth;
 pub mod tui;
+
+#[cfg(test)]
+mod testing;

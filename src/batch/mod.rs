@@ -642,6 +642,7 @@ fn worker<C: Consume<ToWriter>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::within_a_minute;
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -664,21 +665,6 @@ mod tests {
             }
             self.seen.push(seq);
             true
-        }
-    }
-
-    /// Runs `test` on a thread of its own, failing if it has not ended within a minute: a
-    /// pipeline that waits for ever fails its test instead of holding up the suite.
-    fn within_a_minute(test: impl FnOnce() + Send + 'static) {
-        let (done, ended) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(test));
-            let _ = done.send(ran);
-        });
-        match ended.recv_timeout(std::time::Duration::from_secs(60)) {
-            Ok(Ok(())) => {}
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(_) => panic!("the run was still waiting after a minute"),
         }
     }
 

@@ -102,14 +102,15 @@ fn copy(
         .and_then(Path::extension)
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    let mut file = tempfile::Builder::new()
-        .prefix(".roadsub-")
-        .suffix(&suffix)
-        .tempfile_in(crate::table::replace::temp_folder())
-        .map_err(crate::table::replace::TempFileError::making)?;
     // On the list while it is written, too: a copy of a slow pipe is where a run is most
     // often stopped.
-    let listed = Listed::new(file.path());
+    let (mut file, listed) = crate::table::replace::made_listed(|| {
+        tempfile::Builder::new()
+            .prefix(".roadsub-")
+            .suffix(&suffix)
+            .tempfile_in(crate::table::replace::temp_folder())
+            .map_err(crate::table::replace::TempFileError::making)
+    })?;
     let bar = progress.then(|| reading_bar(label, lang));
     let mut from = match &bar {
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,

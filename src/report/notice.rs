@@ -23,6 +23,7 @@ use crate::report::budget::Scope;
 use crate::report::compare::{whole::model::Whole, Table};
 use crate::report::summary::Summary;
 use crate::rules::{OnOverrun, RuleSet};
+use crate::table::replace;
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field};
 
@@ -886,31 +887,46 @@ fn asked_of(
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut temp = temp_for(folder, path)?;
-    std::io::Write::write_all(&mut temp, bytes)?;
-    temp.as_file().sync_all()?;
-    if force {
-        temp.persist(path).map_err(|e| e.error)?;
-    } else {
-        temp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
+    std::io::Write::write_all(&mut temp.file, bytes)?;
+    temp.file.as_file().sync_all()?;
+    // Off the list as it is renamed, the list held: a signal's removal comes before or
+    // after, never between.
+    let list = replace::hold_list();
+    let done = match force {
+        true => temp.file.persist(path),
+        false => temp.file.persist_noclobber(path),
+    };
+    // On a failure the file goes, then its name leaves the list.
+    let done = done.map(drop).map_err(|e| e.error);
+    drop(temp.listed);
+    drop(list);
+    done
+}
+
+/// A notice's temporary file on the list a signal's ending removes ([`replace::Listed`]):
+/// dropped, the file goes first, then its name leaves the list.
+struct Temp<F> {
+    file: F,
+    listed: replace::Listed,
 }
 
 /// A temporary file in `folder` for a notice to be renamed to `path`, with the permissions
 /// of the notice it replaces, or else those the user's umask gives a new file (a temporary
 /// file is otherwise private: notices in a shared office folder were unreadable to others).
-fn temp_for(folder: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+/// On the list a signal's ending removes from when it is made.
+fn temp_for(folder: &Path, path: &Path) -> std::io::Result<Temp<tempfile::NamedTempFile>> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".roadsub-").suffix(".xlsx");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let temp = builder.tempfile_in(folder)?;
+    let (file, listed) = replace::made_listed(|| builder.tempfile_in(folder))?;
+    let temp = Temp { file, listed };
     #[cfg(unix)]
     if let Ok(m) = std::fs::metadata(path) {
         if m.is_file() {
             use std::os::unix::fs::PermissionsExt;
             // Its owner and group too, where the system allows (else no group bits).
-            crate::table::replace::as_private_as(temp.path(), &m, m.permissions().mode())?;
+            replace::as_private_as(temp.file.path(), &m, m.permissions().mode())?;
         }
     }
     Ok(temp)
@@ -1080,30 +1096,35 @@ pub fn write_all<E: Send>(
     make: impl Fn(usize) -> Result<Vec<u8>, E> + Sync,
     force: bool,
 ) -> Result<(), NotWritten<E>> {
-    let one = |at: usize| -> Result<(std::path::PathBuf, tempfile::TempPath), NotWritten<E>> {
+    type Written = (std::path::PathBuf, Temp<tempfile::TempPath>);
+    let one = |at: usize| -> Result<Written, NotWritten<E>> {
         let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
             let mut temp = temp_for(dir, &path)?;
-            std::io::Write::write_all(&mut temp, &bytes)?;
-            temp.as_file().sync_all()?;
+            std::io::Write::write_all(&mut temp.file, &bytes)?;
+            temp.file.as_file().sync_all()?;
             // Only its path is kept: its removal on a failure needs no open file.
-            Ok(temp.into_temp_path())
+            Ok(Temp {
+                file: temp.file.into_temp_path(),
+                listed: temp.listed,
+            })
         })()
         .map_err(|e| NotWritten::Written(path.clone(), e))?;
         Ok((path, temp))
     };
     let temps = on_threads(names.len(), one)?;
     // A notice about to be replaced is first kept aside (a hard link, or a copy where the
-    // file system has none), so a failure can put it back; the folder goes when dropped.
-    let keep = tempfile::Builder::new()
-        .prefix(".roadsub-")
-        .tempdir_in(dir)
-        .map_err(|e| NotWritten::Written(dir.to_path_buf(), e))?;
+    // file system has none), so a failure can put it back; the folder goes when dropped, and
+    // with a run ended by a signal.
+    let (file, listed) =
+        replace::made_listed(|| tempfile::Builder::new().prefix(".roadsub-").tempdir_in(dir))
+            .map_err(|e| NotWritten::Written(dir.to_path_buf(), e))?;
+    let keep = Temp { file, listed };
     let mut kept: Vec<Option<std::path::PathBuf>> = Vec::with_capacity(temps.len());
     for (k, (path, _)) in temps.iter().enumerate() {
         if force && path.is_file() {
-            let aside = keep.path().join(k.to_string());
+            let aside = keep.file.path().join(k.to_string());
             std::fs::hard_link(path, &aside)
                 .or_else(|_| std::fs::copy(path, &aside).map(|_| ()))
                 .map_err(|e| NotWritten::Written(path.clone(), e))?;
@@ -1112,12 +1133,16 @@ pub fn write_all<E: Send>(
             kept.push(None);
         }
     }
+    // The renames, and on a failure the putting back, with the list of temporary files held:
+    // a run ended by a signal meanwhile ends once they are done, with every new notice in
+    // place or none.
+    let list = replace::hold_list();
     // Dropping a temporary file that was not renamed removes it.
     let mut placed: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     for ((path, temp), aside) in temps.into_iter().zip(kept) {
         let done = match force {
-            true => temp.persist(&path),
-            false => temp.persist_noclobber(&path),
+            true => temp.file.persist(&path),
+            false => temp.file.persist_noclobber(&path),
         };
         if let Err(e) = done {
             for (p, aside) in placed.iter().rev() {
@@ -1130,6 +1155,7 @@ pub fn write_all<E: Send>(
         }
         placed.push((path, aside));
     }
+    drop(list);
     Ok(())
 }
 

@@ -36,51 +36,123 @@ pub struct Replacement {
 
 /// Temporary files to remove should the run be ended by a signal: their paths, while they
 /// are theirs ([`remove_temporary_files_on_signals`]).
-static ON_SIGNAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Each by the number its [`Listed`] was given (a run of notices lists thousands at once).
+static ON_SIGNAL: Mutex<List> = Mutex::new(List::new());
+
+/// The paths on the list, by their [`Listed`]'s number.
+type List = std::collections::BTreeMap<u64, PathBuf>;
+
+/// The number the next [`Listed`] is given.
+static NEXT_LISTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The list, still good when a thread failed holding it (a list of paths).
-fn on_signal() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+fn on_signal() -> std::sync::MutexGuard<'static, List> {
     ON_SIGNAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// A temporary file's path on the list a signal's ending removes; off it when dropped.
+thread_local! {
+    /// The list while this thread holds it ([`hold_list`]).
+    static HELD: std::cell::RefCell<Option<std::sync::MutexGuard<'static, List>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The list of temporary files, held by this thread until dropped: a signal's removal waits
+/// until it is let go, so a step of several renames (the notices of a run, put in place all
+/// or none) is done whole or not begun. A [`Listed`] dropped meanwhile on this thread takes
+/// its path off the list held.
+pub struct HeldList {
+    /// Whether this one took the list (a second hold on the same thread is the first's).
+    took: bool,
+    /// Held by this thread only.
+    _here: std::marker::PhantomData<*const ()>,
+}
+
+/// Holds the list ([`HeldList`]).
+pub fn hold_list() -> HeldList {
+    let held = HELD.with(|h| h.borrow().is_some());
+    if !held {
+        let list = on_signal();
+        HELD.with(|h| *h.borrow_mut() = Some(list));
+    }
+    HeldList {
+        took: !held,
+        _here: std::marker::PhantomData,
+    }
+}
+
+impl Drop for HeldList {
+    fn drop(&mut self) {
+        if self.took {
+            let list = HELD.with(|h| h.borrow_mut().take());
+            drop(list);
+        }
+    }
+}
+
+/// A temporary file's (or folder's) path on the list a signal's ending removes; off it when
+/// dropped (from the list this thread holds, if it does).
 pub struct Listed {
-    path: PathBuf,
-    off: bool,
+    /// Its number on the list.
+    number: u64,
 }
 
 impl Listed {
     /// Puts `path` on the list.
     pub fn new(path: &Path) -> Listed {
-        on_signal().push(path.to_path_buf());
-        Listed {
-            path: path.to_path_buf(),
-            off: false,
+        let number = NEXT_LISTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let on = |list: &mut List| {
+            list.insert(number, path.to_path_buf());
+        };
+        if !with_held(on) {
+            on(&mut on_signal());
         }
-    }
-
-    /// Takes the path off `list` (held by the caller).
-    fn take_off(&mut self, list: &mut Vec<PathBuf>) {
-        if let Some(at) = list.iter().rposition(|p| *p == self.path) {
-            list.swap_remove(at);
-        }
-        self.off = true;
+        Listed { number }
     }
 }
 
 impl Drop for Listed {
     fn drop(&mut self) {
-        if !self.off {
-            self.take_off(&mut on_signal());
+        let off = |list: &mut List| {
+            list.remove(&self.number);
+        };
+        if !with_held(off) {
+            off(&mut on_signal());
         }
     }
 }
 
+/// A temporary file (or folder) made by `make` and put on the list a signal's ending removes,
+/// the list held meanwhile: a signal's removal comes before it is made or once it is listed,
+/// never between (a run signalled as its output appeared left it). Drop the file before its
+/// [`Listed`].
+pub fn made_listed<T: AsRef<Path>>(
+    make: impl FnOnce() -> io::Result<T>,
+) -> io::Result<(T, Listed)> {
+    let held = hold_list();
+    let made = make()?;
+    let listed = Listed::new(made.as_ref());
+    drop(held);
+    Ok((made, listed))
+}
+
+/// `f` on the list if this thread holds it, and whether it does.
+fn with_held(f: impl FnOnce(&mut List)) -> bool {
+    HELD.try_with(|h| match h.borrow_mut().as_mut() {
+        Some(list) => {
+            f(list);
+            true
+        }
+        None => false,
+    })
+    .unwrap_or(false)
+}
+
 /// From here on, a run ended by SIGINT (Ctrl-C), SIGTERM or SIGHUP first removes the
 /// temporary files it has made ([`Listed`]: an output being written beside its file, an input
-/// kept to be read again), then ends as the signal would have ended it: a `.roadsub-….tmp`
+/// kept to be read again, the notices of a run not yet in place and the folder of those
+/// they replace), then ends as the signal would have ended it: a `.roadsub-….tmp`
 /// as long as the output was left behind otherwise. A signal the run was started ignoring
 /// (`nohup`, a background job of a script) stays ignored. For the commands that write files
 /// as they run (batch, compare, explain, notice); the table view has its own.
@@ -101,8 +173,13 @@ pub fn remove_temporary_files_on_signals() {
                 // Held to the end: a rename that takes a file off the list is done first,
                 // or never.
                 let list = on_signal();
-                for path in list.iter() {
-                    let _ = std::fs::remove_file(path);
+                for path in list.values() {
+                    // A folder of files kept aside (a notice run's) goes with what is in it.
+                    let folder = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+                    let _ = match folder {
+                        true => fs::remove_dir_all(path),
+                        false => fs::remove_file(path),
+                    };
                 }
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
@@ -279,28 +356,32 @@ impl Replacement {
         };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".roadsub-").suffix(suffix);
-        let temp = if stream {
-            builder
+        let (temp, listed) = made_listed(|| match stream {
+            true => builder
                 .tempfile_in(temp_folder())
-                .map_err(TempFileError::making)?
-        } else {
-            // A new file gets what the user's umask allows, as any other program's would (a
-            // temporary file is otherwise private); an existing one keeps its permissions.
-            #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-            let temp = builder.tempfile_in(folder(&target))?;
-            if let Some(m) = &existing {
-                fs::set_permissions(temp.path(), m.permissions())?;
-                // Its owner too, when allowed (run as root, a colleague's file stays theirs).
+                .map_err(TempFileError::making),
+            false => {
+                // A new file gets what the user's umask allows, as any other program's would
+                // (a temporary file is otherwise private); an existing one keeps its
+                // permissions.
                 #[cfg(unix)]
-                {
-                    use std::os::unix::fs::MetadataExt;
-                    let _ = std::os::unix::fs::chown(temp.path(), Some(m.uid()), Some(m.gid()));
-                }
+                builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+                builder.tempfile_in(folder(&target))
             }
-            temp
-        };
-        let listed = Listed::new(temp.path());
+        })?;
+        if let (false, Some(m)) = (stream, &existing) {
+            if let Err(e) = fs::set_permissions(temp.path(), m.permissions()) {
+                // The file goes, then its name leaves the list.
+                drop(temp);
+                return Err(e);
+            }
+            // Its owner too, when allowed (run as root, a colleague's file stays theirs).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let _ = std::os::unix::fs::chown(temp.path(), Some(m.uid()), Some(m.gid()));
+            }
+        }
         Ok(Replacement {
             hangup: Hangup(stream.then(|| target.clone())),
             temp,
@@ -383,7 +464,7 @@ impl Replacement {
     pub fn commit(self) -> io::Result<()> {
         // `listed` first: dropped last, after the temporary file is gone.
         let Replacement {
-            mut listed,
+            listed,
             mut temp,
             target,
             stream,
@@ -407,14 +488,11 @@ impl Replacement {
         temp.as_file().sync_all()?;
         // Off the list as it is renamed, the list held: a signal's removal comes before or
         // after, never between.
-        let mut list = on_signal();
-        let persisted = temp.persist(&target);
-        if persisted.is_ok() {
-            listed.take_off(&mut list);
-        }
+        let list = hold_list();
+        let persisted = temp.persist(&target).map(drop).map_err(|e| e.error);
+        drop(listed);
         drop(list);
-        persisted.map_err(|e| e.error)?;
-        Ok(())
+        persisted
     }
 }
 
@@ -826,6 +904,61 @@ mod tests {
 
     use std::fs::Permissions;
     use std::io::Read;
+
+    /// Whether `path` is on the list, asked of the list this thread holds if it does.
+    fn on_list(path: &Path) -> bool {
+        let mut on = false;
+        let seek = |list: &mut List| on = list.values().any(|p| p == path);
+        if !with_held(seek) {
+            on = on_signal().values().any(|p| p == path);
+        }
+        on
+    }
+
+    /// A temporary file listed and let go while this thread holds the list goes on and off
+    /// the list held, waiting for nothing (the notices' renames are done so; a listing that
+    /// waited for the list would wait for ever), and a second hold on the thread is the
+    /// first's; another thread's listing waits until the list is let go. Thousands listed at
+    /// once come off in any order.
+    #[test]
+    fn the_list_held_by_a_thread_takes_its_listings_without_waiting() {
+        crate::testing::within_a_minute(|| {
+            let path = PathBuf::from("/nowhere/.roadsub-held.tmp");
+            let held = hold_list();
+            let listed = Listed::new(&path);
+            drop(hold_list());
+            assert!(with_held(|_| ()), "the second hold let the list go");
+            assert!(on_list(&path));
+            drop(listed);
+            assert!(!on_list(&path));
+            // Another thread's listing waits for the list.
+            let other = std::thread::spawn(|| Listed::new(Path::new("/nowhere/.roadsub-b")));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!other.is_finished(), "listed while the list was held");
+            drop(held);
+            assert!(!with_held(|_| ()));
+            let other = other.join().unwrap();
+            assert!(on_list(Path::new("/nowhere/.roadsub-b")));
+            drop(other);
+            assert!(!on_list(Path::new("/nowhere/.roadsub-b")));
+            // Made and listed with the list held; off in any order.
+            let many: Vec<(PathBuf, Listed)> = (0..5_000)
+                .map(|i| {
+                    let path = PathBuf::from(format!("/nowhere/.roadsub-{i}"));
+                    let made = made_listed(|| Ok(path.clone())).unwrap();
+                    (made.0, made.1)
+                })
+                .collect();
+            let (odd, even): (Vec<_>, Vec<_>) = many
+                .into_iter()
+                .partition(|(p, _)| p.to_string_lossy().ends_with(['1', '3', '5', '7', '9']));
+            drop(odd);
+            assert!(even.iter().all(|(p, _)| on_list(p)));
+            assert!(!on_list(Path::new("/nowhere/.roadsub-4999")));
+            drop(even);
+            assert!(!on_list(Path::new("/nowhere/.roadsub-4998")));
+        });
+    }
 
     /// A temporary file that could not be made or written is said with its folder, and with
     /// `$TMPDIR` only where that named it, in both languages; memory that could not be had

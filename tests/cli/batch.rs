@@ -2067,7 +2067,6 @@ fn many_unreadable_tables_after_a_long_one_end_the_run() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
-    use std::io::Write as _;
     use std::os::unix::process::ExitStatusExt;
     let mut rows = String::from("id,township,village,class,width_m,length_km,cost\n");
     for i in 0..20_000 {
@@ -2078,65 +2077,6 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
         ));
     }
     let bin = env!("CARGO_BIN_EXE_roadsub");
-    let temporary = |dir: &std::path::Path| {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_string_lossy().starts_with(".roadsub-"))
-    };
-    // `command` run in `dir` with `input` on a standard input kept open (a run that reads it
-    // waits for more), once its first temporary file is there, sent `signal`.
-    let signalled =
-        |mut command: std::process::Command, dir: &std::path::Path, input: &[u8], signal| {
-            // The signals as a terminal's shell gives them, whatever this test was started with
-            // (a job in the background of a script ignores SIGINT, one under nohup SIGHUP, and
-            // the run would rightly heed neither).
-            // SAFETY: between fork and exec only signal(), which is async-signal-safe, is called.
-            #[allow(unsafe_code)]
-            unsafe {
-                std::os::unix::process::CommandExt::pre_exec(&mut command, || {
-                    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-                        libc::signal(signal, libc::SIG_DFL);
-                    }
-                    Ok(())
-                });
-            }
-            let mut child = command
-                .current_dir(dir)
-                .env("TMPDIR", dir)
-                .env("LANG", "C")
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(input).unwrap();
-            let start = std::time::Instant::now();
-            while !temporary(dir) {
-                assert!(start.elapsed().as_secs() < 60, "no temporary file was made");
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            // SAFETY: kill sends a signal to the child just spawned; no memory is involved.
-            #[allow(unsafe_code)]
-            let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
-            assert_eq!(sent, 0);
-            (child, stdin)
-        };
-    // How `child` ended, within a minute, or the signal was not heeded: it would wait for ever.
-    let ended = |mut child: std::process::Child, what: &str| {
-        let start = std::time::Instant::now();
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status;
-            }
-            if start.elapsed().as_secs() > 60 {
-                child.kill().unwrap();
-                panic!("{what}: still running a minute after the signal");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    };
     let prorate = bundled("examples/anyue-2018-prorate.toml");
     for (signal, budget) in [
         (libc::SIGINT, false),
@@ -2151,7 +2091,8 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
         if budget {
             command.args(["--rules", &prorate]);
         }
-        let (child, stdin) = signalled(command, &env.path(""), rows.as_bytes(), signal);
+        let dir = env.path("");
+        let (child, stdin) = signalled_at_temporary(command, &dir, rows.as_bytes(), signal);
         let status = ended(child, &format!("{signal} {budget}"));
         drop(stdin);
         assert_eq!(
@@ -2159,7 +2100,7 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
             Some(signal),
             "{signal} {budget}: {status:?}"
         );
-        assert!(!temporary(&env.path("")), "{signal} {budget}: left behind");
+        assert!(!temporary_in(&dir), "{signal} {budget}: left behind");
         assert_eq!(env.read("out.csv"), "old\n");
     }
     // `compare -o` the same: its rows for a FIFO nobody reads wait in a temporary file until
@@ -2180,18 +2121,20 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
         "-o",
         "cmp.csv",
     ]);
-    let (child, stdin) = signalled(command, &env.path(""), b"", libc::SIGTERM);
+    let dir = env.path("");
+    let (child, stdin) = signalled_at_temporary(command, &dir, b"", libc::SIGTERM);
     let status = ended(child, "compare");
     drop(stdin);
     assert_eq!(status.signal(), Some(libc::SIGTERM), "compare: {status:?}");
-    assert!(!temporary(&env.path("")), "compare: left behind");
+    assert!(!temporary_in(&dir), "compare: left behind");
     // Started ignoring SIGHUP, the run goes on through it and writes its rows.
     let env = Env::new();
     let mut command = std::process::Command::new("sh");
     command
         .arg("-c")
         .arg(format!("trap '' HUP; exec '{bin}' batch - -o out.csv"));
-    let (child, stdin) = signalled(command, &env.path(""), rows.as_bytes(), libc::SIGHUP);
+    let dir = env.path("");
+    let (child, stdin) = signalled_at_temporary(command, &dir, rows.as_bytes(), libc::SIGHUP);
     drop(stdin);
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(0));

@@ -561,6 +561,91 @@ impl FifoFeed {
 #[cfg(target_os = "linux")]
 const O_NONBLOCK: i32 = 0o4000;
 
+/// Whether `dir` holds a temporary file (or folder) of roadsub's (`.roadsub-…`); not if it
+/// is not there.
+pub fn temporary_in(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with(".roadsub-"))
+}
+
+/// `command` run in `dir` (its TMPDIR too) with `input` on a standard input kept open (a run
+/// that reads it waits for more), sent `signal` once `ready` says so (asked every few
+/// milliseconds).
+pub fn signalled(
+    mut command: Command,
+    dir: &Path,
+    input: &[u8],
+    ready: impl Fn() -> bool,
+    signal: i32,
+) -> (std::process::Child, std::process::ChildStdin) {
+    // The signals as a terminal's shell gives them, whatever this test was started with (a
+    // job in the background of a script ignores SIGINT, one under nohup SIGHUP, and the run
+    // would rightly heed neither).
+    // SAFETY: between fork and exec only signal(), which is async-signal-safe, is called.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
+        .current_dir(dir)
+        .env("TMPDIR", dir)
+        .env("LANG", "C")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    let start = std::time::Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "not ready to be signalled in a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // SAFETY: kill sends a signal to the child just spawned; no memory is involved.
+    #[allow(unsafe_code)]
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0);
+    (child, stdin)
+}
+
+/// [`signalled`] once a temporary file is in `dir`.
+pub fn signalled_at_temporary(
+    command: Command,
+    dir: &Path,
+    input: &[u8],
+    signal: i32,
+) -> (std::process::Child, std::process::ChildStdin) {
+    signalled(command, dir, input, || temporary_in(dir), signal)
+}
+
+/// How `child` ended, within a minute, or the signal sent it was not heeded: it would wait
+/// for ever.
+pub fn ended(mut child: std::process::Child, what: &str) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed().as_secs() > 60 {
+            child.kill().unwrap();
+            panic!("{what}: still running a minute after the signal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::Env;
+use crate::{ended, signalled, temporary_in, Env};
 
 /// The bundled plan.
 fn plan() -> String {
@@ -1703,4 +1703,93 @@ fn a_village_on_two_lines_is_asked_for_however_its_line_break_is_typed_and_said_
         "zh",
     ])
     .expect(1, "", "roadsub: 没有属于“画青\\n屯”的路段\n");
+}
+
+/// A notice run ended by SIGINT, SIGTERM or SIGHUP leaves no temporary workbook or folder
+/// behind, and the folder has every new notice or none: signalled while the notices are
+/// written, the old ones are untouched (or, in a new folder, none is there); signalled as
+/// the first is put in place, the renames are finished first and every notice is new.
+/// Before, the `.roadsub-….xlsx` being written and the folder of the notices kept aside were
+/// left, with some notices replaced and others not.
+#[test]
+fn a_notice_run_ended_by_a_signal_leaves_no_temporary_file_and_no_half_the_notices() {
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::ExitStatusExt;
+    let villages = 240;
+    let table = |cost: u32| {
+        let mut rows = String::from("id,township,village,class,width_m,length_km,cost\n");
+        for i in 0..villages {
+            rows.push_str(&format!("S{i:04},T{},V{i},village,4.5,2,{cost}\n", i % 7));
+        }
+        rows
+    };
+    let files = |dir: &Path| -> BTreeMap<std::ffi::OsString, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name(), std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    };
+    let env = Env::new();
+    env.write("old.csv", table(1_600_000));
+    env.write("new.csv", table(1_700_000));
+    env.roadsub(&["notice", "old.csv", "-o", "old"])
+        .expect_code(0);
+    let old = files(&env.path("old"));
+    assert_eq!(old.len(), villages);
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    // (signal, over the old notices, signalled once one is replaced)
+    for (k, (signal, force, placing)) in [
+        (libc::SIGTERM, true, false),
+        (libc::SIGINT, false, false),
+        (libc::SIGHUP, true, false),
+        (libc::SIGTERM, true, true),
+        (libc::SIGINT, true, true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let what = format!("{signal}, {}", if placing { "placing" } else { "writing" });
+        let out = env.path(&format!("out{k}"));
+        std::fs::create_dir(&out).unwrap();
+        if force {
+            for (name, bytes) in &old {
+                std::fs::write(out.join(name), bytes).unwrap();
+            }
+        }
+        let inode =
+            |name: &std::ffi::OsStr| std::fs::metadata(out.join(name)).map(|m| m.ino()).ok();
+        let inodes: Vec<_> = old.keys().map(|name| (name, inode(name))).collect();
+        let ready = || match placing {
+            true => inodes.iter().any(|&(name, was)| inode(name) != was),
+            false => temporary_in(&out),
+        };
+        let mut command = std::process::Command::new(bin);
+        command.args(["notice", "new.csv", "-o"]).arg(&out);
+        if force {
+            command.arg("--force");
+        }
+        let (child, stdin) = signalled(command, &env.path(""), b"", ready, signal);
+        let status = ended(child, &what);
+        drop(stdin);
+        assert_eq!(status.signal(), Some(signal), "{what}: {status:?}");
+        let now = files(&out);
+        let left: Vec<_> = now
+            .keys()
+            .filter(|n| n.to_string_lossy().starts_with(".roadsub-"))
+            .collect();
+        assert!(left.is_empty(), "{what}: left behind: {left:?}");
+        let unchanged = now.iter().filter(|(n, b)| old.get(*n) == Some(b)).count();
+        match (force, placing) {
+            (true, false) => assert_eq!(unchanged, villages, "{what}: notices replaced"),
+            (true, true) => {
+                assert!(now.keys().eq(old.keys()), "{what}: the names changed");
+                assert_eq!(unchanged, 0, "{what}: notices not replaced");
+            }
+            (false, _) => assert!(now.is_empty(), "{what}: {} notices", now.len()),
+        }
+    }
 }
