@@ -1078,18 +1078,17 @@ pub enum NotWritten<E> {
 }
 
 /// Writes every file named in `names` into `dir`, or none: the bytes of each are made by
-/// `make` (called once per name) and written whole to a temporary file in `dir`, synced to
-/// the disk and closed at once, so neither the bytes of every file nor an open file each are
-/// held however many there are; only when all are written and synced are they renamed into
-/// place (over an existing file only with `force`), so an interrupted run leaves no half a
-/// notice. On a failure the temporary files are removed, the files already renamed that
+/// `make` (called once per name) and written whole to a temporary file in `dir` and closed
+/// at once, so neither the bytes of every file nor an open file each are held however many
+/// there are; only when all are written and on the disk (the file system synced once,
+/// [`replace::WholeSync`], or else each file as it is written) are they renamed into place (over an existing
+/// file only with `force`), so an interrupted run leaves no half a notice. On a failure the temporary files are removed, the files already renamed that
 /// were new are removed again and those they replaced put back, so `dir` keeps the files it
 /// had; the error names the file it is about (the first in `names`' order, when several
 /// fail).
 ///
 /// The files are made and written on several threads: making one is work for a core, and
-/// syncing one is mostly waiting for the disk, which takes the files of several threads in
-/// one go.
+/// writing one (syncing it, where each is) partly waiting for the file system.
 pub fn write_all<E: Send>(
     dir: &Path,
     names: &[String],
@@ -1097,13 +1096,17 @@ pub fn write_all<E: Send>(
     force: bool,
 ) -> Result<(), NotWritten<E>> {
     type Written = (std::path::PathBuf, Temp<tempfile::TempPath>);
+    // Each notice synced as it is written, or the file system once when all are.
+    let whole = replace::WholeSync::of(dir);
     let one = |at: usize| -> Result<Written, NotWritten<E>> {
         let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
             let mut temp = temp_for(dir, &path)?;
             std::io::Write::write_all(&mut temp.file, &bytes)?;
-            temp.file.as_file().sync_all()?;
+            if whole.is_none() {
+                temp.file.as_file().sync_all()?;
+            }
             // Only its path is kept: its removal on a failure needs no open file.
             Ok(Temp {
                 file: temp.file.into_temp_path(),
@@ -1114,6 +1117,12 @@ pub fn write_all<E: Send>(
         Ok((path, temp))
     };
     let temps = on_threads(names.len(), one)?;
+    // Every notice on the disk before any is put in place.
+    if let Some(whole) = &whole {
+        whole
+            .sync()
+            .map_err(|e| NotWritten::Written(dir.to_path_buf(), e))?;
+    }
     // A notice about to be replaced is first kept aside (a hard link, or a copy where the
     // file system has none), so a failure can put it back; the folder goes when dropped, and
     // with a run ended by a signal.
