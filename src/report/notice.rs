@@ -1096,8 +1096,12 @@ pub fn write_all<E: Send>(
     force: bool,
 ) -> Result<(), NotWritten<E>> {
     type Written = (std::path::PathBuf, Temp<tempfile::TempPath>);
-    // Each notice synced as it is written, or the file system once when all are.
-    let whole = replace::WholeSync::of(dir);
+    // Each notice synced as it is written, or the file system once when all are (not for
+    // one notice: the file system's sync waits for whatever else is being written there).
+    let whole = match names.len() {
+        0 | 1 => None,
+        _ => replace::WholeSync::of(dir),
+    };
     let one = |at: usize| -> Result<Written, NotWritten<E>> {
         let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
