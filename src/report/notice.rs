@@ -1081,11 +1081,13 @@ pub enum NotWritten<E> {
 /// `make` (called once per name) and written whole to a temporary file in `dir` and closed
 /// at once, so neither the bytes of every file nor an open file each are held however many
 /// there are; only when all are written and on the disk (the file system synced once,
-/// [`replace::WholeSync`], or else each file as it is written) are they renamed into place (over an existing
-/// file only with `force`), so an interrupted run leaves no half a notice. On a failure the temporary files are removed, the files already renamed that
-/// were new are removed again and those they replaced put back, so `dir` keeps the files it
-/// had; the error names the file it is about (the first in `names`' order, when several
-/// fail).
+/// [`replace::WholeSync`], or else each file as it is written) are they renamed into place
+/// (over an existing file only with `force`), so an interrupted run leaves no half a notice.
+/// On a failure the temporary files are removed, the files already renamed that were new
+/// are removed again and those they replaced put back, so `dir` keeps the files it had; the
+/// error names the file it is about (the first in `names`' order, when several fail). A run
+/// ended by a signal removes the temporary files too ([`replace::Listed`]), before the
+/// renames or once they are all done.
 ///
 /// The files are made and written on several threads: making one is work for a core, and
 /// writing one (syncing it, where each is) partly waiting for the file system.

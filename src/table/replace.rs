@@ -35,8 +35,8 @@ pub struct Replacement {
 }
 
 /// Temporary files to remove should the run be ended by a signal: their paths, while they
-/// are theirs ([`remove_temporary_files_on_signals`]).
-/// Each by the number its [`Listed`] was given (a run of notices lists thousands at once).
+/// are theirs ([`remove_temporary_files_on_signals`]), each by the number its [`Listed`] was
+/// given (a run of notices lists thousands at once, and takes them off in any order).
 static ON_SIGNAL: Mutex<List> = Mutex::new(List::new());
 
 /// The paths on the list, by their [`Listed`]'s number.
@@ -85,7 +85,7 @@ pub fn hold_list() -> HeldList {
 impl Drop for HeldList {
     fn drop(&mut self) {
         if self.took {
-            let list = HELD.with(|h| h.borrow_mut().take());
+            let list = HELD.try_with(|h| h.borrow_mut().take());
             drop(list);
         }
     }
