@@ -1080,9 +1080,8 @@ pub enum NotWritten<E> {
 /// Writes every file named in `names` into `dir`, or none: the bytes of each are made by
 /// `make` (called once per name) and written whole to a temporary file in `dir` and closed
 /// at once, so neither the bytes of every file nor an open file each are held however many
-/// there are; only when all are written and on the disk (the file system synced once,
-/// [`replace::WholeSync`], or else each file as it is written) are they renamed into place
-/// (over an existing file only with `force`), so an interrupted run leaves no half a notice.
+/// there are; only when all are written and synced are they renamed into place (over an
+/// existing file only with `force`), so an interrupted run leaves no half a notice.
 /// On a failure the temporary files are removed, the files already renamed that were new
 /// are removed again and those they replaced put back, so `dir` keeps the files it had; the
 /// error names the file it is about (the first in `names`' order, when several fail). A run
@@ -1090,7 +1089,8 @@ pub enum NotWritten<E> {
 /// renames or once they are all done.
 ///
 /// The files are made and written on several threads: making one is work for a core, and
-/// writing one (syncing it, where each is) partly waiting for the file system.
+/// syncing one is mostly waiting for the disk, which takes the files of several threads in
+/// one go.
 pub fn write_all<E: Send>(
     dir: &Path,
     names: &[String],
@@ -1098,21 +1098,17 @@ pub fn write_all<E: Send>(
     force: bool,
 ) -> Result<(), NotWritten<E>> {
     type Written = (std::path::PathBuf, Temp<tempfile::TempPath>);
-    // Each notice synced as it is written, or the file system once when all are (not for
-    // one notice: the file system's sync waits for whatever else is being written there).
-    let whole = match names.len() {
-        0 | 1 => None,
-        _ => replace::WholeSync::of(dir),
-    };
     let one = |at: usize| -> Result<Written, NotWritten<E>> {
         let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
             let mut temp = temp_for(dir, &path)?;
             std::io::Write::write_all(&mut temp.file, &bytes)?;
-            if whole.is_none() {
-                temp.file.as_file().sync_all()?;
-            }
+            // Each notice synced as it is written: a disk that fails a write is found at
+            // the first notice (one sync of the whole file system at the end, tried, found
+            // it only after every notice had been written, and waited for whatever else was
+            // being written there).
+            temp.file.as_file().sync_all()?;
             // Only its path is kept: its removal on a failure needs no open file.
             Ok(Temp {
                 file: temp.file.into_temp_path(),
@@ -1123,12 +1119,11 @@ pub fn write_all<E: Send>(
         Ok((path, temp))
     };
     let temps = on_threads(names.len(), one)?;
-    // Every notice on the disk before any is put in place.
-    if let Some(whole) = &whole {
-        whole
-            .sync()
-            .map_err(|e| NotWritten::Written(dir.to_path_buf(), e))?;
-    }
+    // From here to the last rename the list of temporary files is held: a run ended by a
+    // signal meanwhile ends once the notices are all in place (the folder of those kept
+    // aside then removed whole), not while notices are being linked into that folder or
+    // renamed.
+    let list = replace::hold_list();
     // A notice about to be replaced is first kept aside (a hard link, or a copy where the
     // file system has none), so a failure can put it back; the folder goes when dropped, and
     // with a run ended by a signal.
@@ -1148,10 +1143,6 @@ pub fn write_all<E: Send>(
             kept.push(None);
         }
     }
-    // The renames, and on a failure the putting back, with the list of temporary files held:
-    // a run ended by a signal meanwhile ends once they are done, with every new notice in
-    // place or none.
-    let list = replace::hold_list();
     // Dropping a temporary file that was not renamed removes it.
     let mut placed: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     for ((path, temp), aside) in temps.into_iter().zip(kept) {

@@ -527,87 +527,6 @@ fn free_space(_file: &File) -> Option<u64> {
     None
 }
 
-/// A folder whose file system can be synced whole, in one request, for files written there:
-/// many files (a run's notices) are then on the disk after one wait for it, where syncing
-/// each waited once a file (5,000 notices 2.0 → 1.5 s). Only a file system of the kernel's
-/// own on a local disk (ext2/3/4, XFS, Btrfs, F2FS; tmpfs, which has no disk to lose), on a
-/// kernel that says when such a sync fails (5.8 on): a FUSE mount (an NTFS USB stick) need not
-/// pass a whole sync on to its disk, nor a network one, and an older kernel said nothing of
-/// a failed write; files there are synced one by one.
-pub struct WholeSync(File);
-
-/// The file systems [`WholeSync`] is for, by the number `statfs` gives each.
-#[cfg(target_os = "linux")]
-const SYNCED_WHOLE: [u32; 5] = [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x0102_1994];
-
-impl WholeSync {
-    /// `folder`'s file system, if it can be synced whole.
-    #[cfg(target_os = "linux")]
-    pub fn of(folder: &Path) -> Option<WholeSync> {
-        use std::os::fd::AsRawFd;
-        if !kernel_says_failed_syncs() {
-            return None;
-        }
-        let dir = File::open(folder).ok()?;
-        let mut stat = std::mem::MaybeUninit::<libc::statfs>::uninit();
-        // SAFETY: fstatfs writes a statfs into the memory given, which is sized for one; it
-        // is read only when the call succeeded.
-        #[allow(unsafe_code)]
-        let stat = unsafe {
-            if libc::fstatfs(dir.as_raw_fd(), stat.as_mut_ptr()) != 0 {
-                return None;
-            }
-            stat.assume_init()
-        };
-        // The numbers are 32 bits, kept in a word of the system's own width and sign.
-        #[allow(clippy::cast_possible_truncation, clippy::unnecessary_cast)]
-        let kind = stat.f_type as u32;
-        SYNCED_WHOLE.contains(&kind).then_some(WholeSync(dir))
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    pub fn of(_folder: &Path) -> Option<WholeSync> {
-        None
-    }
-
-    /// Writes everything written to the file system to the disk, and waits for it.
-    #[cfg(target_os = "linux")]
-    pub fn sync(&self) -> io::Result<()> {
-        use std::os::fd::AsRawFd;
-        // SAFETY: syncfs reads no memory of ours; the descriptor is open for the call.
-        #[allow(unsafe_code)]
-        let done = unsafe { libc::syncfs(self.0.as_raw_fd()) };
-        match done {
-            0 => Ok(()),
-            _ => Err(io::Error::last_os_error()),
-        }
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    pub fn sync(&self) -> io::Result<()> {
-        self.0.sync_all()
-    }
-}
-
-/// Whether the kernel is 5.8 or later, whose `syncfs` says when a file's data could not be
-/// written (before, it said nothing).
-#[cfg(target_os = "linux")]
-fn kernel_says_failed_syncs() -> bool {
-    std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .ok()
-        .and_then(|release| kernel_at_least(&release, (5, 8)))
-        .unwrap_or(false)
-}
-
-/// Whether a kernel's `release` (`6.8.0-31-generic`) is `at_least` (major, minor); `None` when
-/// it does not say.
-fn kernel_at_least(release: &str, at_least: (u32, u32)) -> Option<bool> {
-    let mut parts = release.trim().split(['.', '-']);
-    let major = parts.next()?.parse::<u32>().ok()?;
-    let minor = parts.next()?.parse::<u32>().ok()?;
-    Some((major, minor) >= at_least)
-}
-
 /// Gives back the blocks `file` holds past its end (a file cut to its own length keeps none).
 fn give_back_past_end(file: &File) {
     if let Ok(meta) = file.metadata() {
@@ -985,31 +904,6 @@ mod tests {
 
     use std::fs::Permissions;
     use std::io::Read;
-
-    /// A folder on this machine's disk (ext4 or tmpfs under the tests) is synced whole, on a
-    /// kernel of 5.8 or later; a folder that is not there is not; the kernel's release is read
-    /// as its major and minor numbers.
-    #[test]
-    fn a_folder_on_a_local_disk_is_synced_whole_on_a_kernel_that_says_failures() {
-        assert_eq!(kernel_at_least("6.18.44-fc-v1300", (5, 8)), Some(true));
-        assert_eq!(kernel_at_least("5.8.0", (5, 8)), Some(true));
-        assert_eq!(kernel_at_least("5.7.19-generic\n", (5, 8)), Some(false));
-        assert_eq!(kernel_at_least("4.19.0-26-amd64", (5, 8)), Some(false));
-        assert_eq!(kernel_at_least("garbage", (5, 8)), None);
-        let dir = tempfile::tempdir().unwrap();
-        assert!(WholeSync::of(&dir.path().join("gone")).is_none());
-        if cfg!(target_os = "linux") {
-            let new_kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-                .ok()
-                .and_then(|r| kernel_at_least(&r, (5, 8)));
-            let whole = WholeSync::of(dir.path());
-            assert_eq!(whole.is_some(), new_kernel == Some(true));
-            if let Some(whole) = whole {
-                std::fs::write(dir.path().join("a.xlsx"), b"x").unwrap();
-                whole.sync().unwrap();
-            }
-        }
-    }
 
     /// Whether `path` is on the list, asked of the list this thread holds if it does.
     fn on_list(path: &Path) -> bool {
