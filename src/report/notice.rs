@@ -1161,6 +1161,8 @@ pub fn write_all<E: Send>(
         }
         placed.push((path, aside));
     }
+    // The folder kept aside goes too before the list is let go (its links, not the notices).
+    drop(keep);
     drop(list);
     Ok(())
 }
