@@ -14,3 +14,18 @@ pub fn within_a_minute(test: impl FnOnce() + Send + 'static) {
         Err(_) => panic!("still waiting after a minute"),
     }
 }
+
+/// Every folder `table::replace::sync_dir` was asked to sync, by any test (each test looks for
+/// its own folder).
+pub static FOLDERS_SYNCED: std::sync::Mutex<Vec<std::path::PathBuf>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// How many times `folder` was synced so far.
+pub fn times_synced(folder: &std::path::Path) -> usize {
+    FOLDERS_SYNCED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .filter(|f| *f == folder)
+        .count()
+}

@@ -546,6 +546,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             lang.io_reason(&e),
             lang.pick("; no notice written", "；未写出任何公示")
         )),
+        notice::NotWritten::NotSynced(e) => bad(format!(
+            "{}{}",
+            lang.pick("notices ", "公示"),
+            lang.io_reason(&e)
+        )),
     })?;
     // Costs that look typed in the wrong unit are on the notices as computed: said, as a
     // batch run says it, for the villages written.

@@ -353,13 +353,10 @@ impl Syncer {
     }
 }
 
-/// Makes the folder of `path` durable, so a file just renamed into it is there after a power
-/// cut. Some systems cannot sync a folder: then it is as before.
+/// [`replace::sync_folder`](crate::table::replace::sync_folder), a failure as before (the
+/// journal is rewritten at the next change).
 fn sync_folder(path: &Path) {
-    let folder = crate::table::replace::folder(path);
-    if let Ok(f) = File::open(folder) {
-        let _ = f.sync_all();
-    }
+    let _ = crate::table::replace::sync_folder(path);
 }
 
 #[cfg(test)]
