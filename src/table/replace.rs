@@ -149,17 +149,17 @@ fn with_held(f: impl FnOnce(&mut List)) -> bool {
     .unwrap_or(false)
 }
 
-/// From here on, a run ended by SIGINT (Ctrl-C), SIGTERM or SIGHUP first removes the
-/// temporary files it has made ([`Listed`]: an output being written beside its file, an input
-/// kept to be read again, the notices of a run not yet in place and the folder of those
-/// they replace), then ends as the signal would have ended it: a `.roadsub-….tmp`
+/// From here on, a run ended by SIGINT (Ctrl-C), SIGTERM, SIGHUP or SIGQUIT (Ctrl-\\) first
+/// removes the temporary files it has made ([`Listed`]: an output being written beside its
+/// file, an input kept to be read again, the notices of a run not yet in place and the folder
+/// of those they replace), then ends as the signal would have ended it: a `.roadsub-….tmp`
 /// as long as the output was left behind otherwise. A signal the run was started ignoring
 /// (`nohup`, a background job of a script) stays ignored. For the commands that write files
 /// as they run (batch, compare, explain, notice); the table view has its own.
 #[cfg(target_os = "linux")]
 pub fn remove_temporary_files_on_signals() {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let heeded: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let heeded: Vec<i32> = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
         .into_iter()
         .filter(|&signal| !ignored(signal))
         .collect();

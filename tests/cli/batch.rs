@@ -2059,7 +2059,8 @@ fn many_unreadable_tables_after_a_long_one_end_the_run() {
     assert_eq!(env.read("out.csv").lines().count(), 20_001);
 }
 
-/// A run ended by a signal (Ctrl-C's SIGINT, SIGTERM, a closed terminal's SIGHUP) removes the
+/// A run ended by a signal (Ctrl-C's SIGINT, SIGTERM, a closed terminal's SIGHUP, Ctrl-\'s
+/// SIGQUIT, which left them until it too was heeded) removes the
 /// temporary files it made before it ends as the signal ends it: the output's, beside the
 /// file it would have replaced (left untouched), and the copy of standard input a run under
 /// a budget reads twice. They were left behind, hidden, as long as what had been written. A
@@ -2082,6 +2083,7 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_behind() {
         (libc::SIGINT, false),
         (libc::SIGTERM, false),
         (libc::SIGHUP, false),
+        (libc::SIGQUIT, false),
         (libc::SIGTERM, true),
     ] {
         let env = Env::new();

@@ -1705,7 +1705,7 @@ fn a_village_on_two_lines_is_asked_for_however_its_line_break_is_typed_and_said_
     .expect(1, "", "roadsub: 没有属于“画青\\n屯”的路段\n");
 }
 
-/// A notice run ended by SIGINT, SIGTERM or SIGHUP leaves no temporary workbook or folder
+/// A notice run ended by SIGINT, SIGTERM, SIGHUP or SIGQUIT leaves no temporary workbook or folder
 /// behind, and the folder has every new notice or none: signalled while the notices are
 /// written, the old ones are untouched (or, in a new folder, none is there); signalled as
 /// the first is put in place, the renames are finished first and every notice is new.
@@ -1748,6 +1748,7 @@ fn a_notice_run_ended_by_a_signal_leaves_no_temporary_file_and_no_half_the_notic
         (libc::SIGTERM, true, "writing"),
         (libc::SIGINT, false, "writing"),
         (libc::SIGHUP, true, "writing"),
+        (libc::SIGQUIT, true, "writing"),
         (libc::SIGTERM, true, "linking"),
         (libc::SIGHUP, true, "linking"),
         (libc::SIGTERM, true, "placing"),
