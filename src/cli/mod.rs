@@ -754,7 +754,7 @@ pub fn run() -> ExitCode {
                 to_stderr(&said);
                 return ExitCode::from(EXIT_USAGE);
             }
-            match dispatch(&m, lang) {
+            let code = match dispatch(&m, lang) {
                 Ok(code) => code,
                 Err(f) => {
                     for line in f.message.lines() {
@@ -762,7 +762,9 @@ pub fn run() -> ExitCode {
                     }
                     f.code
                 }
-            }
+            };
+            crate::table::replace::end_as_a_signal_said();
+            code
         }
     };
     ExitCode::from(code)

@@ -466,7 +466,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         }
     }
     let shown = dir.display();
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    // A folder made here goes again, empty, if no notice is written (a failure, a signal).
+    let made = crate::table::replace::make_folders(&dir).map_err(|e| {
         bad(format!(
             "{shown}: {}{}",
             lang.pick("cannot make the folder: ", "无法新建文件夹："),
@@ -552,6 +553,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             lang.io_reason(&e)
         )),
     })?;
+    made.keep();
     // Costs that look typed in the wrong unit are on the notices as computed: said, as a
     // batch run says it, for the villages written.
     if let Some(line) = crate::report::summary::implausible_said(&rules, implausible, lang, false) {

@@ -39,8 +39,17 @@ pub struct Replacement {
 /// given (a run of notices lists thousands at once, and takes them off in any order).
 static ON_SIGNAL: Mutex<List> = Mutex::new(List::new());
 
-/// The paths on the list, by their [`Listed`]'s number.
-type List = std::collections::BTreeMap<u64, PathBuf>;
+/// The paths on the list, by their [`Listed`]'s number, and how each is removed.
+type List = std::collections::BTreeMap<u64, (PathBuf, Removal)>;
+
+/// How a path on the list is removed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Removal {
+    /// A file, or a folder of the run's own with what is in it.
+    Whole,
+    /// A folder the run made for its output: only while nothing is in it.
+    IfEmpty,
+}
 
 /// The number the next [`Listed`] is given.
 static NEXT_LISTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -101,9 +110,13 @@ pub struct Listed {
 impl Listed {
     /// Puts `path` on the list.
     pub fn new(path: &Path) -> Listed {
+        Listed::with(path, Removal::Whole)
+    }
+
+    fn with(path: &Path, removal: Removal) -> Listed {
         let number = NEXT_LISTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let on = |list: &mut List| {
-            list.insert(number, path.to_path_buf());
+            list.insert(number, (path.to_path_buf(), removal));
         };
         if !with_held(on) {
             on(&mut on_signal());
@@ -137,6 +150,60 @@ pub fn made_listed<T: AsRef<Path>>(
     Ok((made, listed))
 }
 
+/// The folders a run made for its output ([`make_folders`]): removed again, each only while
+/// empty, the deepest first, when dropped, or by a signal's ending meanwhile, unless kept.
+pub struct FoldersMade {
+    /// Each folder made and its listing, the outermost first.
+    made: Vec<(PathBuf, Listed)>,
+}
+
+/// Makes `dir` and any folder above it missing (as `fs::create_dir_all`), each folder it made
+/// on the list a signal's ending removes while empty: a run that fails or is ended before it
+/// writes anything there leaves no empty folder behind.
+pub fn make_folders(dir: &Path) -> io::Result<FoldersMade> {
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty() && fs::metadata(p).is_err()) {
+        missing.push(p.to_path_buf());
+        at = p.parent();
+    }
+    missing.reverse();
+    let held = hold_list();
+    if let Err(e) = fs::create_dir_all(dir) {
+        // Those it made before it failed go again.
+        for folder in missing.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        return Err(e);
+    }
+    let made = missing
+        .into_iter()
+        .map(|p| {
+            let listed = Listed::with(&p, Removal::IfEmpty);
+            (p, listed)
+        })
+        .collect();
+    drop(held);
+    Ok(FoldersMade { made })
+}
+
+impl FoldersMade {
+    /// The folders stay (the run wrote into them).
+    pub fn keep(mut self) {
+        self.made.clear();
+    }
+}
+
+impl Drop for FoldersMade {
+    fn drop(&mut self) {
+        for (folder, listed) in self.made.drain(..).rev() {
+            // Only while empty: what anyone put there meanwhile stays, with the folder.
+            let _ = fs::remove_dir(&folder);
+            drop(listed);
+        }
+    }
+}
+
 /// `f` on the list if this thread holds it, and whether it does.
 fn with_held(f: impl FnOnce(&mut List)) -> bool {
     HELD.try_with(|h| match h.borrow_mut().as_mut() {
@@ -166,29 +233,61 @@ pub fn remove_temporary_files_on_signals() {
     let Ok(mut signals) = signal_hook::iterator::Signals::new(&heeded) else {
         return;
     };
-    let _ = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 // Held to the end: a rename that takes a file off the list is done first,
                 // or never.
                 let list = on_signal();
-                for path in list.values() {
-                    // A folder of files kept aside (a notice run's) goes with what is in it.
+                // The newest first: a file in a folder the run made goes before the folder.
+                for (path, removal) in list.values().rev() {
+                    // A folder of files kept aside (a notice run's) goes with what is in it;
+                    // one made for the output only while empty.
                     let folder = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-                    let _ = match folder {
-                        true => fs::remove_dir_all(path),
-                        false => fs::remove_file(path),
+                    let _ = match (folder, removal) {
+                        (true, Removal::IfEmpty) => fs::remove_dir(path),
+                        (true, Removal::Whole) => fs::remove_dir_all(path),
+                        (false, Removal::Whole) => fs::remove_file(path),
+                        (false, Removal::IfEmpty) => Ok(()),
                     };
                 }
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             }
         });
+    // Told from within the signal's own handler, at once (the thread above may not have run
+    // yet): a run that finishes meanwhile waits for it (`end_as_a_signal_said`).
+    if spawned.is_ok() {
+        let came = SIGNAL_CAME.get_or_init(Default::default);
+        for &signal in &heeded {
+            let _ = signal_hook::flag::register(signal, came.clone());
+        }
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
 pub fn remove_temporary_files_on_signals() {}
+
+/// Whether a signal [`remove_temporary_files_on_signals`] heeds has come.
+static SIGNAL_CAME: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+    std::sync::OnceLock::new();
+
+/// Called as a command ends: if a heeded signal came (say, while the notices were being put
+/// in place, which it waits for), the run ends as the signal ends it, not as if none had
+/// come. The thread that heeds it removes what is still listed and ends the process; it
+/// waits only for the list, which no thread holds any more. Before, a run could finish first
+/// and end with status 0, the signal lost.
+pub fn end_as_a_signal_said() {
+    let came = SIGNAL_CAME
+        .get()
+        .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
+    if came {
+        loop {
+            std::thread::park();
+        }
+    }
+}
 
 /// Whether `signal` is ignored (the run was started so).
 #[cfg(target_os = "linux")]
@@ -979,9 +1078,9 @@ mod tests {
     /// Whether `path` is on the list, asked of the list this thread holds if it does.
     fn on_list(path: &Path) -> bool {
         let mut on = false;
-        let seek = |list: &mut List| on = list.values().any(|p| p == path);
+        let seek = |list: &mut List| on = list.values().any(|(p, _)| p == path);
         if !with_held(seek) {
-            on = on_signal().values().any(|p| p == path);
+            on = on_signal().values().any(|(p, _)| p == path);
         }
         on
     }
@@ -1212,6 +1311,41 @@ mod tests {
         r.commit().unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// The folders a run makes for its output go again when it writes nothing there (a
+    /// failure), each only while empty and the deepest first, and stay when kept; a folder
+    /// that was there is never touched, nor one someone put a file in meanwhile. On the list
+    /// a signal's ending removes, each is marked to go only while empty.
+    #[test]
+    fn folders_made_for_an_output_go_again_only_while_empty_unless_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let there = dir.path().join("there");
+        fs::create_dir(&there).unwrap();
+        let deep = there.join("a").join("b").join("c");
+        let made = make_folders(&deep).unwrap();
+        assert!(deep.is_dir());
+        let listed = |p: &Path| {
+            on_signal()
+                .values()
+                .any(|(q, r)| q == p && *r == Removal::IfEmpty)
+        };
+        assert!(listed(&deep) && listed(&there.join("a")) && !listed(&there));
+        drop(made);
+        assert!(!there.join("a").exists() && there.is_dir());
+        assert!(!listed(&deep) && !listed(&there.join("a")));
+        // One with a file put in it stays, and so do the folders above it.
+        let made = make_folders(&deep).unwrap();
+        fs::write(there.join("a").join("b").join("mine.txt"), "x").unwrap();
+        drop(made);
+        assert!(!deep.exists() && there.join("a").join("b").join("mine.txt").is_file());
+        // Kept: they stay, and are off the list.
+        let made = make_folders(&deep).unwrap();
+        made.keep();
+        assert!(deep.is_dir() && !listed(&deep));
+        // A folder already there: nothing made, nothing removed.
+        drop(make_folders(&deep).unwrap());
+        assert!(deep.is_dir());
     }
 
     /// A file put in place has its folder synced once it is renamed, so that the rename

@@ -1417,8 +1417,9 @@ fn a_text_longer_than_a_workbook_cell_is_said_in_both_languages_and_nothing_is_w
         .stderr(&format!(
             "roadsub: {shown}: 有文字超过工作簿单元格能容纳的 32,767 个字符；未写出任何公示\n"
         ));
-    // All or nothing: the other village's notice was not left behind either.
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    // All or nothing: the other village's notice was not left behind either, nor the folder
+    // the run made for them (it stayed, empty).
+    assert!(!dir.exists());
     // A batch run's workbook says the same.
     env.roadsub(&["batch", &table, "-o", "out.xlsx", "--lang", "zh"])
         .expect_code(1)
@@ -1703,6 +1704,41 @@ fn a_village_on_two_lines_is_asked_for_however_its_line_break_is_typed_and_said_
         "zh",
     ])
     .expect(1, "", "roadsub: 没有属于“画青\\n屯”的路段\n");
+}
+
+/// A notice run into a folder it makes, ended by a signal before any notice is in place or
+/// failing to make the folder, leaves no folder behind (the empty ones stayed, the folder and
+/// those above it that the run made); one that ends well keeps them.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_notice_run_ended_before_it_writes_leaves_no_folder_it_made() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut rows = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..240 {
+        rows.push_str(&format!("S{i:04},T{},V{i},village,4.5,2,1600000\n", i % 7));
+    }
+    let env = Env::new();
+    env.write("plan.csv", &rows);
+    let (made, out) = (env.path("made"), env.path("made/deeper"));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"));
+    command.args(["notice", "plan.csv", "-o"]).arg(&out);
+    let ready = || temporary_in(&out);
+    let (child, stdin) = signalled(command, &env.path(""), b"", ready, libc::SIGTERM);
+    let status = ended(child, "made");
+    drop(stdin);
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    assert!(!made.exists(), "the folders made are left");
+    // Nor one that fails to make the folder after making those above it (a name too long).
+    let long = format!("made/deeper/{}", "x".repeat(300));
+    env.roadsub(&["notice", "plan.csv", "-o", &long])
+        .expect_code(1);
+    assert!(
+        !made.exists(),
+        "the folders made before the failure are left"
+    );
+    env.roadsub(&["notice", "plan.csv", "-o", "made/deeper"])
+        .expect_code(0);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 240);
 }
 
 /// A notice run ended by SIGINT, SIGTERM, SIGHUP or SIGQUIT leaves no temporary workbook or folder
