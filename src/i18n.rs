@@ -55,22 +55,6 @@ impl Lang {
                 (Lang::Zh, true) => format!("无法写入 {dir}{named}中的临时文件：{why}"),
             };
         }
-        // A file renamed into place whose folder the disk did not sync.
-        if let Some(t) = e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<crate::table::replace::FolderNotSynced>())
-        {
-            let (dir, why) = (t.dir.display(), self.io_reason(&t.source));
-            return match self {
-                Lang::En => format!(
-                    "written in place, but its folder {dir} could not be synced to the disk \
-                     ({why}): a power cut may undo it"
-                ),
-                Lang::Zh => format!(
-                    "已写入，但所在文件夹 {dir} 未能同步到磁盘（{why}）：断电后此次写入可能丢失"
-                ),
-            };
-        }
         match io_words(e) {
             Some((en, zh)) => self.pick(en, zh).to_string(),
             None => e.to_string(),

@@ -547,11 +547,6 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             lang.io_reason(&e),
             lang.pick("; no notice written", "；未写出任何公示")
         )),
-        notice::NotWritten::NotSynced(e) => bad(format!(
-            "{}{}",
-            lang.pick("notices ", "公示"),
-            lang.io_reason(&e)
-        )),
     })?;
     made.keep();
     // Costs that look typed in the wrong unit are on the notices as computed: said, as a

@@ -902,7 +902,8 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()>
     drop(list);
     done?;
     // The rename itself on the disk.
-    replace::sync_folder(path)
+    replace::sync_folder(path);
+    Ok(())
 }
 
 /// A notice's temporary file on the list a signal's ending removes ([`replace::Listed`]):
@@ -1077,9 +1078,6 @@ pub enum NotWritten<E> {
     Made(std::path::PathBuf, E),
     /// Writing the file at this path failed.
     Written(std::path::PathBuf, std::io::Error),
-    /// Every file is in place, but the folder could not be synced to the disk
-    /// ([`replace::FolderNotSynced`]).
-    NotSynced(std::io::Error),
 }
 
 /// Writes every file named in `names` into `dir`, or none: the bytes of each are made by
@@ -1171,7 +1169,8 @@ pub fn write_all<E: Send>(
     drop(list);
     // The renames on the disk, all at once: without it a power cut soon after can bring back
     // the notices replaced, or lose the new ones.
-    replace::sync_dir(dir).map_err(NotWritten::NotSynced)
+    replace::sync_dir(dir);
+    Ok(())
 }
 
 /// Threads that make and write notices: twice the cores, so some make while others wait

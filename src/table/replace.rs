@@ -395,34 +395,6 @@ impl std::error::Error for TempFileError {
     }
 }
 
-/// A file was renamed into its folder but the folder could not be synced to the disk, so a
-/// power cut may undo the rename: carried inside the I/O error, so that a message says the
-/// file is in place and what is not sure, rather than that it could not be written.
-#[derive(Debug)]
-pub struct FolderNotSynced {
-    /// The folder.
-    pub dir: PathBuf,
-    /// Why.
-    pub source: io::Error,
-}
-
-impl std::fmt::Display for FolderNotSynced {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (dir, why) = (self.dir.display(), &self.source);
-        write!(
-            f,
-            "written in place, but its folder {dir} could not be synced to the disk ({why}): \
-             a power cut may undo it"
-        )
-    }
-}
-
-impl std::error::Error for FolderNotSynced {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
-
 /// Opens and closes a pipe's writing end when dropped, so that a reader waiting on a FIFO sees
 /// its end instead of waiting for ever after a failed run.
 pub struct Hangup(Option<PathBuf>);
@@ -622,46 +594,31 @@ impl Replacement {
         persisted?;
         // The rename itself on the disk: without it a power cut soon after can bring back
         // the file it replaced.
-        sync_folder(&target)
+        sync_folder(&target);
+        Ok(())
     }
 }
 
 /// Makes the folder of `path` durable, so that a file just renamed into it (or out of it) is
-/// there after a power cut, as its bytes are. A folder that cannot be opened to be read (a
-/// folder one may write in but not list), or a file system that cannot sync a folder, leaves
-/// it as the file system keeps it; a sync the disk fails is an error ([`FolderNotSynced`]).
-pub(crate) fn sync_folder(path: &Path) -> io::Result<()> {
-    sync_dir(folder(path))
+/// there after a power cut, as its bytes are. As far as it can: a folder that cannot be
+/// opened to be read (one may write in but not list), a file system that cannot sync a
+/// folder, or a sync that fails leave it as the file system keeps it. The file is in place
+/// either way; a failure is not said (every caller would have to say "written, but": a
+/// message that the file could not be written would be wrong, and one a disk that fails
+/// here gives at its next write anyway).
+pub(crate) fn sync_folder(path: &Path) {
+    sync_dir(folder(path));
 }
 
 /// [`sync_folder`] of the folder `folder` itself.
-pub(crate) fn sync_dir(folder: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(folder: &Path) {
     #[cfg(test)]
     crate::testing::FOLDERS_SYNCED
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push(folder.to_path_buf());
-    let Ok(f) = File::open(folder) else {
-        return Ok(());
-    };
-    match f.sync_all() {
-        Ok(()) => Ok(()),
-        // EINVAL and EOPNOTSUPP: a folder this file system does not sync.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-            ) =>
-        {
-            Ok(())
-        }
-        Err(source) => Err(io::Error::new(
-            source.kind(),
-            FolderNotSynced {
-                dir: folder.to_path_buf(),
-                source,
-            },
-        )),
+    if let Ok(f) = File::open(folder) {
+        let _ = f.sync_all();
     }
 }
 
@@ -1369,25 +1326,6 @@ mod tests {
         r.file().write_all(b"new").unwrap();
         r.commit().unwrap();
         assert_eq!(times_synced(Path::new("/dev")), 0);
-    }
-
-    /// A folder the disk fails to sync is said in both languages as what it is: the file is
-    /// in place, and a power cut may undo it.
-    #[test]
-    fn a_folder_not_synced_is_said_as_a_file_in_place_that_a_power_cut_may_undo() {
-        let e = io::Error::other(FolderNotSynced {
-            dir: PathBuf::from("out"),
-            source: io::Error::from_raw_os_error(5),
-        });
-        assert_eq!(
-            crate::i18n::Lang::En.io_reason(&e),
-            "written in place, but its folder out could not be synced to the disk \
-             (the disk reported an input/output error): a power cut may undo it"
-        );
-        assert_eq!(
-            crate::i18n::Lang::Zh.io_reason(&e),
-            "已写入，但所在文件夹 out 未能同步到磁盘（磁盘报告了输入输出错误）：断电后此次写入可能丢失"
-        );
     }
 
     /// Room kept ahead of a file written in pieces ([`Replacement::make_room`]) holds the

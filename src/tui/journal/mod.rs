@@ -190,7 +190,7 @@ impl Journal {
             self.put(&mut f, text.as_bytes())?;
             f.sync_data()?;
             fs::rename(&tmp, &self.path)?;
-            sync_folder(&self.path);
+            crate::table::replace::sync_folder(&self.path);
             OpenOptions::new().append(true).open(&self.path)
         })();
         match written {
@@ -351,12 +351,6 @@ impl Syncer {
     fn failed(&self) -> bool {
         self.shared.failed.swap(false, Ordering::Relaxed)
     }
-}
-
-/// [`replace::sync_folder`](crate::table::replace::sync_folder), a failure as before (the
-/// journal is rewritten at the next change).
-fn sync_folder(path: &Path) {
-    let _ = crate::table::replace::sync_folder(path);
 }
 
 #[cfg(test)]
