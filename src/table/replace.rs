@@ -159,32 +159,33 @@ pub struct FoldersMade {
 
 /// Makes `dir` and any folder above it missing (as `fs::create_dir_all`), each folder it made
 /// on the list a signal's ending removes while empty: a run that fails or is ended before it
-/// writes anything there leaves no empty folder behind.
+/// writes anything there leaves no empty folder behind. A folder is the run's only if its own
+/// `mkdir` made it: one that was there, by whatever path it is reached (`nope/../kept`), or
+/// that another program made meanwhile, is never taken for the run's. Each folder made is
+/// synced into the folder above it, so that it outlasts a power cut with what is put in it.
 pub fn make_folders(dir: &Path) -> io::Result<FoldersMade> {
-    let mut missing = Vec::new();
-    let mut at = Some(dir);
-    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty() && fs::metadata(p).is_err()) {
-        missing.push(p.to_path_buf());
-        at = p.parent();
-    }
-    missing.reverse();
     let held = hold_list();
-    if let Err(e) = fs::create_dir_all(dir) {
-        // Those it made before it failed go again.
-        for folder in missing.iter().rev() {
-            let _ = fs::remove_dir(folder);
-        }
-        return Err(e);
-    }
-    let made = missing
-        .into_iter()
-        .map(|p| {
-            let listed = Listed::with(&p, Removal::IfEmpty);
-            (p, listed)
-        })
+    // Dropped on a failure: those made so far go again, while empty.
+    let mut made = FoldersMade { made: Vec::new() };
+    let mut steps: Vec<&Path> = dir
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
         .collect();
+    steps.reverse();
+    for step in steps {
+        match fs::create_dir(step) {
+            Ok(()) => {
+                let listed = Listed::with(step, Removal::IfEmpty);
+                made.made.push((step.to_path_buf(), listed));
+                sync_folder(step);
+            }
+            // There already (or made by another meanwhile): not the run's.
+            Err(_) if fs::metadata(step).is_ok_and(|m| m.is_dir()) => {}
+            Err(e) => return Err(e),
+        }
+    }
     drop(held);
-    Ok(FoldersMade { made })
+    Ok(made)
 }
 
 impl FoldersMade {
@@ -1272,8 +1273,9 @@ mod tests {
 
     /// The folders a run makes for its output go again when it writes nothing there (a
     /// failure), each only while empty and the deepest first, and stay when kept; a folder
-    /// that was there is never touched, nor one someone put a file in meanwhile. On the list
-    /// a signal's ending removes, each is marked to go only while empty.
+    /// that was there is never touched (even reached through one that was not), nor one
+    /// someone put a file in meanwhile. On the list a signal's ending removes, each is marked
+    /// to go only while empty.
     #[test]
     fn folders_made_for_an_output_go_again_only_while_empty_unless_kept() {
         let dir = tempfile::tempdir().unwrap();
@@ -1303,6 +1305,22 @@ mod tests {
         // A folder already there: nothing made, nothing removed.
         drop(make_folders(&deep).unwrap());
         assert!(deep.is_dir());
+        // Nor one reached through a folder that is not there: only the missing one goes.
+        let (nope, kept) = (dir.path().join("nope"), dir.path().join("kept"));
+        fs::create_dir(&kept).unwrap();
+        drop(make_folders(&nope.join("..").join("kept")).unwrap());
+        assert!(kept.is_dir() && !nope.exists());
+        // A folder made is synced into the one above it, and a failure part way removes
+        // those it made (a name too long after two made).
+        let new = dir.path().join("new");
+        let synced = times_synced(dir.path());
+        let made = make_folders(&new.join("inner")).unwrap();
+        assert_eq!(times_synced(dir.path()), synced + 1);
+        assert_eq!(times_synced(&new), 1);
+        made.keep();
+        let long = new.join("x").join("y").join("z".repeat(300));
+        assert!(make_folders(&long).is_err());
+        assert!(!new.join("x").exists() && new.join("inner").is_dir());
     }
 
     /// A file put in place has its folder synced once it is renamed, so that the rename
