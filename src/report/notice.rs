@@ -1084,8 +1084,8 @@ pub enum NotWritten<E> {
 /// `make` (called once per name) and written whole to a temporary file in `dir` and closed
 /// at once, so neither the bytes of every file nor an open file each are held however many
 /// there are; only when all are written and synced are they renamed into place (over an
-/// existing file only with `force`), so an interrupted run leaves no half a notice.
-/// On a failure the temporary files are removed, the files already renamed that were new
+/// existing file only with `force`), so an interrupted run leaves no half a notice, and `dir`
+/// is synced once after the last rename, so the renames outlast a power cut. On a failure the temporary files are removed, the files already renamed that were new
 /// are removed again and those they replaced put back, so `dir` keeps the files it had; the
 /// error names the file it is about (the first in `names`' order, when several fail). A run
 /// ended by a signal removes the temporary files too ([`replace::Listed`]), before the
