@@ -573,7 +573,8 @@ pub fn temporary_in(dir: &Path) -> bool {
 
 /// `command` run in `dir` (its TMPDIR too) with `input` on a standard input kept open (a run
 /// that reads it waits for more), sent `signal` once `ready` says so (asked every few
-/// milliseconds).
+/// milliseconds). A run that ends before `ready` said so is not signalled: its status says
+/// how it ended (a moment of a few milliseconds can pass between two asks).
 pub fn signalled(
     mut command: Command,
     dir: &Path,
@@ -607,6 +608,9 @@ pub fn signalled(
     stdin.write_all(input).unwrap();
     let start = std::time::Instant::now();
     while !ready() {
+        if child.try_wait().unwrap().is_some() {
+            return (child, stdin);
+        }
         assert!(
             start.elapsed().as_secs() < 60,
             "not ready to be signalled in a minute"
