@@ -9,7 +9,6 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use encoding_rs::GB18030;
-use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
@@ -48,8 +47,9 @@ pub enum ToWriter {
 
 /// The channels the reader feeds.
 pub struct Channels<'a> {
-    /// Chunks for the workers.
-    pub work: SyncSender<(u64, Chunk)>,
+    /// Each chunk, by its place in the run, for the workers (or computed at once, when they
+    /// have enough): false once the run has stopped.
+    pub work: &'a dyn Fn(u64, Chunk) -> bool,
     /// Everything else, for the writer: false once the run has stopped.
     pub give: &'a (dyn Fn(u64, ToWriter) -> bool + Sync),
     /// Progress over the bytes of all inputs.
@@ -265,7 +265,7 @@ pub fn read_all(
                         let mut full = full;
                         finish(seq, &mut full, &mut print);
                         seq += 1;
-                        if feeds.work.send((seq - 1, full)).is_err() {
+                        if !(feeds.work)(seq - 1, full) {
                             return;
                         }
                     }
@@ -300,7 +300,7 @@ pub fn read_all(
                 );
                 finish(seq, &mut full, &mut print);
                 seq += 1;
-                if feeds.work.send((seq - 1, full)).is_err() {
+                if !(feeds.work)(seq - 1, full) {
                     return;
                 }
                 if let Some(pb) = feeds.progress {
@@ -312,7 +312,7 @@ pub fn read_all(
         if !chunk.is_empty() {
             finish(seq, &mut chunk, &mut print);
             seq += 1;
-            if feeds.work.send((seq - 1, chunk)).is_err() {
+            if !(feeds.work)(seq - 1, chunk) {
                 return;
             }
         }

@@ -50,17 +50,35 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
 ) -> Result<Option<Paired>, I::Error> {
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
+    // One core fewer than there are (but at least one) besides the calling thread, which
+    // reads and computes a block itself whenever the cores have blocks enough waiting (as a
+    // batch run's reading thread does: `batch::pipeline`).
+    let helpers = (workers - 1).max(1);
     let delivery = Delivery::new(HandOn {
         put,
         sums: Sums::lean(rules),
     });
     let handing = &delivery;
+    // A block in its turn, computed on the thread that took it: whether the work goes on.
+    let compute = |seq: usize, block: &Block, groups: &mut Option<Groups>| {
+        // No core runs more than `ahead` blocks past the last one handed on, however slow
+        // the output.
+        if !handing.wait_turn(seq as u64, ahead as u64) {
+            return false;
+        }
+        let mut rows = make();
+        let sums = block_pairs(block, rules, (funds, groups.as_mut()), &mut rows);
+        // The core that finds this block next in order hands it on, with any after it
+        // already done (`deliver`).
+        handing.give(seq as u64, (rows.piece(), sums))
+    };
+    let compute = &compute;
     let (read, per_core) = std::thread::scope(|scope| {
-        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(workers);
+        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(2 * helpers);
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
-        let cores: Vec<_> = (0..workers)
+        let cores: Vec<_> = (0..helpers)
             .map(|_| {
                 let blocks = blocks.clone();
                 scope.spawn(move || {
@@ -73,34 +91,34 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
                         let Ok(Ok((seq, block))) = next else {
                             return groups;
                         };
-                        // No core runs more than `ahead` blocks past the last one handed
-                        // on, however slow the output.
-                        if !handing.wait_turn(seq as u64, ahead as u64) {
+                        if !compute(seq, &block, &mut groups) {
                             return groups;
                         }
-                        let mut rows = make();
-                        let sums = block_pairs(&block, rules, (funds, groups.as_mut()), &mut rows);
-                        // The core that finds this block next in order hands it on, with
-                        // any after it already done (`deliver`).
-                        handing.give(seq as u64, (rows.piece(), sums));
                     }
                 })
             })
             .collect();
         drop(blocks);
-        // The calling thread reads; a failure here lets the waiting cores go.
+        // The calling thread reads, and computes blocks too; a failure here lets the
+        // waiting cores go.
         let _stop = handing.stop_on_panic();
+        let mut own = grouped.then(|| Groups::new(rules));
         let mut seq = 0;
         let read = read_all(inputs, bytes, |block| {
             seq += 1;
-            work.send((seq - 1, block)).is_ok()
+            match work.try_send((seq - 1, block)) {
+                Ok(()) => true,
+                Err(mpsc::TrySendError::Disconnected(_)) => false,
+                Err(mpsc::TrySendError::Full((at, block))) => compute(at, &block, &mut own),
+            }
         });
         // The cores stop once the blocks run out.
         drop(work);
-        let per_core: Vec<_> = cores
+        let mut per_core: Vec<_> = cores
             .into_iter()
             .map(|core| core.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect();
+        per_core.push(own);
         (read, per_core)
     });
     read?;

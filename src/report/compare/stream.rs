@@ -1065,6 +1065,77 @@ mod tests {
         }
     }
 
+    /// The thread that reads the tables computes a block itself whenever the cores have two
+    /// each waiting (`compare_piped`), so that as many threads compute as there are cores:
+    /// every block computed once, some on the reading thread and the rest on a core but one,
+    /// and each handed on in input order wherever it was computed.
+    #[test]
+    fn the_reading_thread_computes_blocks_when_the_cores_have_enough() {
+        /// The thread that computed a block and the first line of its rows.
+        struct Noted(std::thread::ThreadId, Option<u64>);
+
+        impl BlockRows for Noted {
+            type Piece = (std::thread::ThreadId, Option<u64>);
+
+            fn row(&mut self, pair: &Pair) {
+                self.1.get_or_insert(pair.line);
+            }
+
+            fn piece(self) -> Self::Piece {
+                (self.0, self.1)
+            }
+        }
+
+        crate::testing::within_a_minute(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let texts = [plain_table_text(7, 40_000, u64::MAX)];
+            let _ = tables(&dir, &texts);
+            let files = Files(vec![dir.path().join("t0.csv")]);
+            let before = RuleSet::builtin();
+            let (after, _) = before
+                .with_settings(&[Setting::parse("poverty.group.3.5=5万").unwrap()])
+                .unwrap();
+            let reading = std::thread::current().id();
+            let make = || {
+                let here = std::thread::current().id();
+                // Slow cores: the blocks pile up for them.
+                if here != reading {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                Noted(here, None)
+            };
+            let mut handed = Vec::new();
+            let funds = Funds::new(&before, &after);
+            let sums = compare_piped(&files, 0, [&before, &after], (&funds, true), &make, |p| {
+                handed.push(p)
+            })
+            .unwrap();
+            assert!(sums.is_some(), "no sum overflows");
+            assert!(handed.len() > 10, "{} blocks", handed.len());
+            // In input order: each block's first line past the one before.
+            let firsts: Vec<u64> = handed.iter().filter_map(|&(_, first)| first).collect();
+            assert_eq!(firsts.len(), handed.len());
+            assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+            assert_eq!(firsts[0], 2);
+            let by_reader = handed.iter().filter(|&&(t, _)| t == reading).count();
+            assert!(by_reader > 0, "the reading thread computed no block");
+            assert!(by_reader < handed.len(), "no core computed a block");
+            let mut others: Vec<String> = handed
+                .iter()
+                .filter(|&&(t, _)| t != reading)
+                .map(|(t, _)| format!("{t:?}"))
+                .collect();
+            others.sort();
+            others.dedup();
+            let cores = super::super::cores::workers(usize::MAX);
+            assert_eq!(
+                others.len(),
+                (cores - 1).max(1),
+                "a core but one besides it"
+            );
+        });
+    }
+
     /// The groups each core finds by hash, merged, are each side's groups added up row by
     /// row in input order (the run held whole, [`crate::report::compare::whole::model`]):
     /// tables of many pieces, villages spread over them all, no row bad under one side only
