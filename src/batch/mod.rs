@@ -566,8 +566,8 @@ impl Consume<ToWriter> for write::InOrder<'_> {
 /// threads are busy as there are cores. With a worker a core, the reading thread shared a
 /// core with one of them: each chunk a worker took woke it there, and while it waited for its
 /// turn on that core the other worker could run out of chunks and leave its core idle
-/// (`perf sched`: a core idle 8–20% of a run, about 1,300 thread switches a million rows;
-/// 200–340 now).
+/// (`perf sched`: a core idle 7–20% of a run, about 1,300 thread switches a million rows;
+/// 200–430 now).
 fn pipeline<C: Consume<ToWriter>>(
     opts: &Options,
     reading: Reading,
