@@ -561,9 +561,10 @@ impl Consume<ToWriter> for write::InOrder<'_> {
 /// a piece with `work`, and each piece is handed to `consumer` in input order by the thread
 /// that finds it next ([`Delivery`]). Returns the consumer once every thread has stopped.
 ///
-/// There is one worker fewer than `opts.workers` (but at least one): the reading thread
-/// computes a chunk itself whenever the workers have chunks enough waiting, so that as many
-/// threads are busy as there are cores. With a worker a core, the reading thread shared a
+/// With two workers or more there is one fewer, and the reading thread computes a chunk
+/// itself whenever the workers have two each waiting, so that as many threads are busy as
+/// there are cores; with one, it only reads (computing there too would gain nothing on one
+/// core and hold more chunks at once). With a worker a core, the reading thread shared a
 /// core with one of them: each chunk a worker took woke it there, and while it waited for its
 /// turn on that core the other worker could run out of chunks and leave its core idle
 /// (`perf sched`: a core idle 7–20% of a run, about 1,300 thread switches a million rows;
@@ -577,8 +578,13 @@ fn pipeline<C: Consume<ToWriter>>(
 ) -> C {
     let chunks = Pool::default();
     let workers = opts.workers.max(1);
-    let helpers = (workers - 1).max(1);
-    let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(2 * helpers);
+    let reader_computes = workers > 1;
+    // Threads computing besides the calling one, and the chunks waiting for them at most.
+    let (helpers, room) = match reader_computes {
+        true => (workers - 1, 2 * (workers - 1)),
+        false => (1, 1),
+    };
+    let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(room);
     // Shared by the workers and dropped with the last of them, so a reader still sending
     // chunks when they have stopped is told, and stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
@@ -598,10 +604,11 @@ fn pipeline<C: Consume<ToWriter>>(
         drop(work_rx);
         let give = |seq: u64, piece: ToWriter| delivery.give(seq, piece);
         // A chunk goes to the workers while fewer than two each wait; else it is computed
-        // here, in its turn, as a worker computes it.
+        // here, in its turn, as a worker computes it (with one worker, it waits for room).
         let hand = |seq: u64, chunk: Chunk| match work_tx.try_send((seq, chunk)) {
             Ok(()) => true,
             Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(sent)) if !reader_computes => work_tx.send(sent).is_ok(),
             Err(TrySendError::Full((seq, chunk))) => {
                 if !delivery.wait_turn(seq, window) {
                     return false;
@@ -845,6 +852,33 @@ mod tests {
             // Handed on in order, wherever computed.
             let expected: Vec<String> = seqs.iter().map(u64::to_string).collect();
             assert_eq!(handed.0[1..], expected[..]);
+        });
+    }
+
+    /// With one worker (one core) the reading thread only reads, as before: computing there
+    /// too gains nothing on one core and holds more chunks at once (review 61: a run under
+    /// the prorating budget from standard input peaked at 20 MB where 14.5 was the rule,
+    /// under `taskset -c 0`).
+    #[test]
+    fn with_one_worker_the_reading_thread_only_reads() {
+        within_a_minute(|| {
+            let rules = RuleSet::builtin();
+            let dir = tempfile::tempdir().unwrap();
+            let mut opts = plan_in(&rules, dir.path());
+            opts.workers = 1;
+            let run = Run::plain(&opts);
+            let reading = std::thread::current().id();
+            let by_reader = AtomicUsize::new(0);
+            let work = |seq: u64, _: &Chunk| {
+                if std::thread::current().id() == reading {
+                    by_reader.fetch_add(1, Ordering::SeqCst);
+                }
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                ToWriter::Failed(format!("{seq}"))
+            };
+            let handed = pipeline(&run, in_small_chunks(&run), None, &work, Kept::default());
+            assert!(handed.0.len() > 150, "{} pieces", handed.0.len());
+            assert_eq!(by_reader.load(Ordering::SeqCst), 0);
         });
     }
 

@@ -48,12 +48,38 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     make: &(impl Fn() -> R + Sync),
     put: impl FnMut(R::Piece) + Send,
 ) -> Result<Option<Paired>, I::Error> {
-    let workers = workers(usize::MAX);
+    compare_piped_on(
+        workers(usize::MAX),
+        inputs,
+        bytes,
+        rules,
+        (funds, grouped),
+        make,
+        put,
+    )
+}
+
+/// [`compare_piped`] on `workers` cores. With two or more, a core fewer besides the calling
+/// thread, which reads and computes a block itself whenever the cores have two each waiting
+/// (as a batch run's reading thread does: `batch::pipeline`); on one, the calling thread only
+/// reads (computing there too would gain nothing and hold another set of groups).
+pub(super) fn compare_piped_on<I: Inputs, R: BlockRows>(
+    workers: usize,
+    inputs: &I,
+    bytes: u64,
+    rules: [&RuleSet; 2],
+    (funds, grouped): (&Funds, bool),
+    make: &(impl Fn() -> R + Sync),
+    put: impl FnMut(R::Piece) + Send,
+) -> Result<Option<Paired>, I::Error> {
+    let workers = workers.max(1);
     let ahead = AHEAD_PER_CORE * workers;
-    // One core fewer than there are (but at least one) besides the calling thread, which
-    // reads and computes a block itself whenever the cores have blocks enough waiting (as a
-    // batch run's reading thread does: `batch::pipeline`).
-    let helpers = (workers - 1).max(1);
+    let reader_computes = workers > 1;
+    // Threads computing besides the calling one, and the chunks waiting for them at most.
+    let (helpers, room) = match reader_computes {
+        true => (workers - 1, 2 * (workers - 1)),
+        false => (1, 1),
+    };
     let delivery = Delivery::new(HandOn {
         put,
         sums: Sums::lean(rules),
@@ -74,7 +100,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     };
     let compute = &compute;
     let (read, per_core) = std::thread::scope(|scope| {
-        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(2 * helpers);
+        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(room);
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
@@ -102,13 +128,14 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
         // The calling thread reads, and computes blocks too; a failure here lets the
         // waiting cores go.
         let _stop = handing.stop_on_panic();
-        let mut own = grouped.then(|| Groups::new(rules));
+        let mut own = (grouped && reader_computes).then(|| Groups::new(rules));
         let mut seq = 0;
         let read = read_all(inputs, bytes, |block| {
             seq += 1;
             match work.try_send((seq - 1, block)) {
                 Ok(()) => true,
                 Err(mpsc::TrySendError::Disconnected(_)) => false,
+                Err(mpsc::TrySendError::Full(sent)) if !reader_computes => work.send(sent).is_ok(),
                 Err(mpsc::TrySendError::Full((at, block))) => compute(at, &block, &mut own),
             }
         });
