@@ -818,11 +818,17 @@ mod tests {
             let run = Run::plain(&opts);
             let reading = std::thread::current().id();
             let computed = std::sync::Mutex::new(Vec::new());
+            // The workers compute nothing until the reading thread has computed a chunk: the
+            // chunks pile up for them, however slowly it reads.
+            let reader_went = std::sync::atomic::AtomicBool::new(false);
             let work = |seq: u64, _: &Chunk| {
                 let here = std::thread::current().id();
-                // Slow workers: the chunks pile up for them.
-                if here != reading {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
+                if here == reading {
+                    reader_went.store(true, Ordering::SeqCst);
+                } else {
+                    while !reader_went.load(Ordering::SeqCst) {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
                 }
                 computed.lock().unwrap().push((seq, here));
                 ToWriter::Failed(format!("{seq}"))
@@ -893,10 +899,18 @@ mod tests {
             let opts = plan_in(&rules, dir.path());
             let run = Run::plain(&opts);
             let reading = std::thread::current().id();
+            // The worker waits for the reading thread to compute (and fail): the chunks pile
+            // up for it, however slowly it reads.
+            let reader_went = std::sync::atomic::AtomicBool::new(false);
             let work = |_: u64, _: &Chunk| {
                 let here = std::thread::current().id();
-                assert_ne!(here, reading, "the reading thread fails");
-                std::thread::sleep(std::time::Duration::from_millis(2));
+                if here == reading {
+                    reader_went.store(true, Ordering::SeqCst);
+                    panic!("the reading thread fails");
+                }
+                while !reader_went.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
                 ToWriter::Failed(String::new())
             };
             let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

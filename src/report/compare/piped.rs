@@ -10,7 +10,7 @@
 
 use std::sync::{mpsc, Arc, Mutex};
 
-use super::cores::{workers, AHEAD_PER_CORE};
+use super::cores::AHEAD_PER_CORE;
 use super::groups::Groups;
 use super::paired::{blank_pair, pair_fused, pair_row, placed, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
@@ -40,30 +40,13 @@ pub(super) trait BlockRows {
 /// (the comparison is then to be made again from tables held whole), with the groups when
 /// `grouped`: each core adds the rows it computes to groups of its own, merged once every
 /// row is in. Stops with the first input that stops the comparison.
+///
+/// On `workers` cores ([`super::cores::workers`] gives how many there are): with two or more, a core
+/// fewer besides the calling thread, which reads and computes a block itself whenever the
+/// cores have two each waiting (as a batch run's reading thread does: `batch::pipeline`);
+/// on one, the calling thread only reads (computing there too would gain nothing and hold
+/// another set of groups).
 pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
-    inputs: &I,
-    bytes: u64,
-    rules: [&RuleSet; 2],
-    (funds, grouped): (&Funds, bool),
-    make: &(impl Fn() -> R + Sync),
-    put: impl FnMut(R::Piece) + Send,
-) -> Result<Option<Paired>, I::Error> {
-    compare_piped_on(
-        workers(usize::MAX),
-        inputs,
-        bytes,
-        rules,
-        (funds, grouped),
-        make,
-        put,
-    )
-}
-
-/// [`compare_piped`] on `workers` cores. With two or more, a core fewer besides the calling
-/// thread, which reads and computes a block itself whenever the cores have two each waiting
-/// (as a batch run's reading thread does: `batch::pipeline`); on one, the calling thread only
-/// reads (computing there too would gain nothing and hold another set of groups).
-pub(super) fn compare_piped_on<I: Inputs, R: BlockRows>(
     workers: usize,
     inputs: &I,
     bytes: u64,

@@ -10,9 +10,8 @@
 //! The rows come from tables read whole ([`compare_streamed`]), or from CSV tables read in
 //! blocks while they are computed ([`compare_read`]), which then are never held whole.
 
+use super::cores::workers;
 use super::paired::{self, Paired, Put};
-#[cfg(test)]
-use super::piped::compare_piped_on;
 use super::piped::{compare_piped, BlockRows};
 pub use super::read::{BodyRead, Inputs, Reached};
 use super::whole::{repeated_ids, CompareError, Comparison, Pair, Table};
@@ -533,9 +532,16 @@ pub fn compare_read<'r, I: Inputs>(
     let make = || FormRows::new(&c, form, lang);
     let mut writer = Writer::new(sink, head.clone(), form);
     let funds = (&c.funds, form.grouped());
-    let piped = compare_piped(inputs, bytes, [before, after], funds, &make, |piece| {
-        writer.put(piece)
-    })?;
+    let cores = workers(usize::MAX);
+    let piped = compare_piped(
+        cores,
+        inputs,
+        bytes,
+        [before, after],
+        funds,
+        &make,
+        |piece| writer.put(piece),
+    )?;
     Ok(piped.map(|sums| filled(c.clone(), writer, sums)))
 }
 
@@ -1100,19 +1106,26 @@ mod tests {
                 .with_settings(&[Setting::parse("poverty.group.3.5=5万").unwrap()])
                 .unwrap();
             let reading = std::thread::current().id();
-            let make = || {
-                let here = std::thread::current().id();
-                // Slow cores: the blocks pile up for them.
-                if here != reading {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-                Noted(here, None)
-            };
             let funds = Funds::new(&before, &after);
             for cores in [1, 2, 3] {
+                // With two cores or more the others compute nothing until the reading thread
+                // has computed a block: the blocks pile up for them, however slowly it reads
+                // (a timing of its own made the test fail on a loaded machine).
+                let reader_went = std::sync::atomic::AtomicBool::new(false);
+                let make = || {
+                    let here = std::thread::current().id();
+                    if here == reading {
+                        reader_went.store(true, std::sync::atomic::Ordering::SeqCst);
+                    } else {
+                        while cores > 1 && !reader_went.load(std::sync::atomic::Ordering::SeqCst) {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
+                    }
+                    Noted(here, None)
+                };
                 let mut handed = Vec::new();
                 let rules = [&before, &after];
-                let sums = compare_piped_on(cores, &files, 0, rules, (&funds, true), &make, |p| {
+                let sums = compare_piped(cores, &files, 0, rules, (&funds, true), &make, |p| {
                     handed.push(p)
                 })
                 .unwrap();
