@@ -15,6 +15,63 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
+/// How a pass's threads share its pieces on `workers` cores: with two or more, one worker
+/// fewer than cores, and the reading thread computes a piece itself whenever the workers have
+/// two each waiting ([`Crew::hand`]), so that as many threads compute as there are cores; on
+/// one, one worker, and the reading thread only reads (computing there too would gain
+/// nothing on one core and hold more at once).
+#[derive(Clone, Copy)]
+pub(crate) struct Crew {
+    /// Whether the reading thread computes pieces too.
+    reader_computes: bool,
+    /// The threads computing besides the reading one.
+    pub(crate) helpers: usize,
+    /// The pieces waiting for them at most.
+    pub(crate) room: usize,
+}
+
+impl Crew {
+    /// The crew of `workers` cores (one at least).
+    pub(crate) fn of(workers: usize) -> Crew {
+        let workers = workers.max(1);
+        match workers > 1 {
+            true => Crew {
+                reader_computes: true,
+                helpers: workers - 1,
+                room: 2 * (workers - 1),
+            },
+            false => Crew {
+                reader_computes: false,
+                helpers: 1,
+                room: 1,
+            },
+        }
+    }
+
+    /// Hands `piece` to the workers through `work`, or, when they have all the room holds
+    /// and the reading thread computes, to `compute` on this thread (else waits for room):
+    /// whether the run goes on.
+    pub(crate) fn hand<T>(
+        self,
+        work: &std::sync::mpsc::SyncSender<T>,
+        piece: T,
+        compute: impl FnOnce(T) -> bool,
+    ) -> bool {
+        use std::sync::mpsc::TrySendError;
+        match work.try_send(piece) {
+            Ok(()) => true,
+            Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(piece)) if !self.reader_computes => work.send(piece).is_ok(),
+            Err(TrySendError::Full(piece)) => compute(piece),
+        }
+    }
+
+    /// Whether the reading thread computes pieces too.
+    pub(crate) fn reader_computes(self) -> bool {
+        self.reader_computes
+    }
+}
+
 /// What takes pieces of type `P`, one at a time, in input order.
 pub(crate) trait Consume<P>: Send {
     /// Takes piece `seq`, the next in input order: false once the work is to stop (the

@@ -34,7 +34,7 @@ mod write;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, TrySendError};
+use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -51,7 +51,7 @@ use crate::report::allocate::streamed as alloc;
 use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
 use alloc::{Changed, Plan, Tally};
-use deliver::{Consume, Delivery};
+use deliver::{Consume, Crew, Delivery};
 use pool::Pool;
 use read::{Channels, Ids, Reading, ToWriter};
 use work::{Chunk, Job};
@@ -578,13 +578,8 @@ fn pipeline<C: Consume<ToWriter>>(
 ) -> C {
     let chunks = Pool::default();
     let workers = opts.workers.max(1);
-    let reader_computes = workers > 1;
-    // Threads computing besides the calling one, and the chunks waiting for them at most.
-    let (helpers, room) = match reader_computes {
-        true => (workers - 1, 2 * (workers - 1)),
-        false => (1, 1),
-    };
-    let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(room);
+    let crew = Crew::of(workers);
+    let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(crew.room);
     // Shared by the workers and dropped with the last of them, so a reader still sending
     // chunks when they have stopped is told, and stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
@@ -594,7 +589,7 @@ fn pipeline<C: Consume<ToWriter>>(
     let window = 2 * workers as u64 + 2;
     let delivery = Delivery::new(consumer);
     std::thread::scope(|scope| {
-        for _ in 0..helpers {
+        for _ in 0..crew.helpers {
             let (work_rx, chunks, delivery) = (work_rx.clone(), &chunks, &delivery);
             scope.spawn(move || {
                 let _stop = delivery.stop_on_panic();
@@ -605,18 +600,15 @@ fn pipeline<C: Consume<ToWriter>>(
         let give = |seq: u64, piece: ToWriter| delivery.give(seq, piece);
         // A chunk goes to the workers while fewer than two each wait; else it is computed
         // here, in its turn, as a worker computes it (with one worker, it waits for room).
-        let hand = |seq: u64, chunk: Chunk| match work_tx.try_send((seq, chunk)) {
-            Ok(()) => true,
-            Err(TrySendError::Disconnected(_)) => false,
-            Err(TrySendError::Full(sent)) if !reader_computes => work_tx.send(sent).is_ok(),
-            Err(TrySendError::Full((seq, chunk))) => {
+        let hand = |seq: u64, chunk: Chunk| {
+            crew.hand(&work_tx, (seq, chunk), |(seq, chunk)| {
                 if !delivery.wait_turn(seq, window) {
                     return false;
                 }
                 let done = work(seq, &chunk);
                 chunks.give(chunk);
                 delivery.give(seq, done)
-            }
+            })
         };
         let feeds = Channels {
             work: &hand,

@@ -16,7 +16,7 @@ use super::paired::{blank_pair, pair_fused, pair_row, placed, Paired, Seen, Sums
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
-use crate::batch::deliver::{Consume, Delivery};
+use crate::batch::deliver::{Consume, Crew, Delivery};
 use crate::batch::fused::Fused;
 use crate::engine::Breakdown;
 use crate::rules::RuleSet;
@@ -57,12 +57,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
 ) -> Result<Option<Paired>, I::Error> {
     let workers = workers.max(1);
     let ahead = AHEAD_PER_CORE * workers;
-    let reader_computes = workers > 1;
-    // Threads computing besides the calling one, and the chunks waiting for them at most.
-    let (helpers, room) = match reader_computes {
-        true => (workers - 1, 2 * (workers - 1)),
-        false => (1, 1),
-    };
+    let crew = Crew::of(workers);
     let delivery = Delivery::new(HandOn {
         put,
         sums: Sums::lean(rules),
@@ -83,11 +78,11 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     };
     let compute = &compute;
     let (read, per_core) = std::thread::scope(|scope| {
-        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(room);
+        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(crew.room);
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
-        let cores: Vec<_> = (0..helpers)
+        let cores: Vec<_> = (0..crew.helpers)
             .map(|_| {
                 let blocks = blocks.clone();
                 scope.spawn(move || {
@@ -111,16 +106,13 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
         // The calling thread reads, and computes blocks too; a failure here lets the
         // waiting cores go.
         let _stop = handing.stop_on_panic();
-        let mut own = (grouped && reader_computes).then(|| Groups::new(rules));
+        let mut own = (grouped && crew.reader_computes()).then(|| Groups::new(rules));
         let mut seq = 0;
         let read = read_all(inputs, bytes, |block| {
             seq += 1;
-            match work.try_send((seq - 1, block)) {
-                Ok(()) => true,
-                Err(mpsc::TrySendError::Disconnected(_)) => false,
-                Err(mpsc::TrySendError::Full(sent)) if !reader_computes => work.send(sent).is_ok(),
-                Err(mpsc::TrySendError::Full((at, block))) => compute(at, &block, &mut own),
-            }
+            crew.hand(&work, (seq - 1, block), |(at, block)| {
+                compute(at, &block, &mut own)
+            })
         });
         // The cores stop once the blocks run out.
         drop(work);
