@@ -43,3 +43,8 @@ most() { tr ' ' '\n' | grep . | sort -g | tail -1; }
 range() { tr ' ' '\n' | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "–" hi}'; }
 # KiB → MiB.
 mib() { echo "$1 / 1024" | bc -l; }
+
+# Runs a command, its standard output and error thrown away, and prints its wall seconds to
+# the millisecond and its peak memory in KiB: "SECONDS KIB" (benches/speed/timed.py: where
+# /usr/bin/time's own %e counts hundredths, a 4% step on a run of a quarter of a second).
+wall_peak() { python3 "$here/speed/timed.py" "$@" || true; }

@@ -28,7 +28,7 @@ polars=0
 want_peers && polars=1
 
 # Wall seconds of one command, its standard output thrown away.
-wall() { /usr/bin/time -f '%e' "$@" 2>&1 >/dev/null | tail -1; }
+wall() { local r; r=$(wall_peak "$@"); echo "${r% *}"; }
 declare -A t
 add() { t[$1]="${t[$1]:-} $2"; }
 show() { # NAME LABEL

@@ -8,7 +8,7 @@
 #   formula the shared-string workbook with its cost column a formula filled down, as Excel
 #           saves one (benches/speed/filled_down.py: a shared formula, every cell its result).
 # For each workbook, and for the same rows as CSV beside it: the best wall time of RUNS,
-# rows/s and peak memory (/usr/bin/time). Then instructions a row (valgrind's callgrind, all
+# rows/s and peak memory (wall seconds to the millisecond, /usr/bin/time's peak). Then instructions a row (valgrind's callgrind, all
 # threads) on the 300,000-row shared-string workbook: the steady figure on a noisy machine.
 # Usage: benches/excel.sh [RUNS]   (from the project root; RUNS defaults to 3)
 # Environment: ROADSUB_BENCH_DIR where tables, workbooks and outputs go (default
@@ -40,7 +40,7 @@ build_release
 # Wall seconds and peak KiB of one run of `BIN batch IN -o OUT`, its output file new.
 timed() {
   rm -f "$3"
-  /usr/bin/time -f '%e %M' "$1" batch "$2" -o "$3" 2>&1 >/dev/null | tail -1
+  wall_peak "$1" batch "$2" -o "$3"
 }
 
 report() { # NAME ROWS "WALLS" "PEAKS"

@@ -28,7 +28,7 @@ out=$dir/out.csv
 # Wall seconds and peak KiB of one command, its output file new.
 timed() {
   rm -f "$out"
-  /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1
+  wall_peak "$@"
 }
 
 echo "== side by side, 1,000,000 rows, median of $runs"
@@ -48,12 +48,13 @@ for _ in $(seq "$runs"); do
   done
 done
 for who in roadsub prorate $peers; do
-  printf '%-8s wall %6.3f s  peak %6.1f MiB   (runs: %s)\n' "$who" \
-    "$(echo ${wall[$who]} | med)" "$(mib "$(echo ${mem[$who]} | med)")" "${wall[$who]# }"
+  printf '%-8s wall %6.3f s (%s)  peak %6.1f MiB   (runs: %s)\n' "$who" \
+    "$(echo ${wall[$who]} | med)" "$(echo ${wall[$who]} | range)" \
+    "$(mib "$(echo ${mem[$who]} | med)")" "${wall[$who]# }"
 done
 if [ -n "$peers" ]; then
   p=$(echo ${wall[polars]} | med)
-  printf 'roadsub/polars %.2f, with the prorating budget %.2f, roadsub/duckdb %.2f\n' \
+  printf 'roadsub/polars %.3f, with the prorating budget %.3f, roadsub/duckdb %.3f\n' \
     "$(echo "$(echo ${wall[roadsub]} | med) / $p" | bc -l)" \
     "$(echo "$(echo ${wall[prorate]} | med) / $p" | bc -l)" \
     "$(echo "$(echo ${wall[roadsub]} | med) / $(echo ${wall[duckdb]} | med)" | bc -l)"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Times the commands that read a whole table (explain, compare, notice) beside a batch run of
 # the same table, each binary given in turn, run by run, so a busy host slows them alike; and
-# checks that every binary writes the same bytes. Prints wall seconds and peak memory (KiB).
+# checks that every binary writes the same bytes. Prints each run's wall seconds (to the
+# millisecond: benches/speed/timed.py) and peak memory (KiB), then each command's median, its
+# range, its median peak and its median's ratio to the same binary's batch median.
 #
 #   benches/whole.sh TABLE.csv [BINARY...]     (default: target/release/roadsub)
 #   RUNS=3 NOTICE_ROWS=2000 benches/whole.sh big.csv old/roadsub target/release/roadsub
@@ -37,18 +39,22 @@ else
     small=$dir/notice-input.csv
     head -n $((${NOTICE_ROWS:-2000} + 1)) "$table" >"$small"
 fi
+here=$(cd "$(dirname "$0")" && pwd)
+: >"$dir/times"
 uptime
 
-# One timed run: LABEL BINARY ARGS... ; prints "LABEL BINARY wall peak".
+# One timed run: LABEL BINARY ARGS... ; prints "LABEL BINARY wall peak" (seconds to the
+# millisecond, KiB: benches/speed/timed.py) and keeps it in $dir/times for the medians.
 timed() {
     label=$1 bin=$2
     shift 2
-    /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" "$@" >"$dir/stdout" 2>"$dir/stderr" || {
+    python3 "$here/speed/timed.py" --out "$dir/stdout" --err "$dir/stderr" "$bin" "$@" \
+        >"$dir/time" || {
         echo "$label $bin failed:" >&2
         cat "$dir/stderr" >&2
         exit 1
     }
-    echo "$label $bin $(cat "$dir/time")"
+    echo "$label $bin $(cat "$dir/time")" | tee -a "$dir/times"
 }
 
 i=0
@@ -142,3 +148,31 @@ PY
     n=$((n + 1))
 done
 echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices-1" | wc -l) notices; outputs the same for every binary (notices but for the time of binaries that do not read SOURCE_DATE_EPOCH)"
+
+# Each command's median wall time over the runs, its range and median peak, and the median's
+# ratio to the same binary's batch median (the target: at most 2 for every command).
+echo "== medians of $runs runs: wall (range), peak, x the batch run's median"
+awk '
+    { key = $1 " " $2; n[key]++; w[key, n[key]] = $3; m[key, n[key]] = $4
+      if (!(key in seen)) { seen[key] = 1; order[++keys] = key } }
+    function sorted(a, key, count,    i, j, t) {
+        for (i = 1; i <= count; i++) v[i] = a[key, i]
+        for (i = 2; i <= count; i++)
+            for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    }
+    END {
+        for (k = 1; k <= keys; k++) {
+            key = order[k]; c = n[key]
+            sorted(w, key, c); lo = v[1]; hi = v[c]; med[key] = v[int((c + 1) / 2)]
+            sorted(m, key, c); peak[key] = v[int((c + 1) / 2)]
+            range[key] = lo "-" hi
+        }
+        for (k = 1; k <= keys; k++) {
+            key = order[k]; split(key, p, " ")
+            base = med["batch " p[2]]
+            ratio = 0
+            if (base > 0) ratio = med[key] / base
+            printf "%-14s %s  %.3f s (%s)  %.0f MiB  %.2fx\n", p[1], p[2], med[key], range[key], \
+                peak[key] / 1024, ratio
+        }
+    }' "$dir/times"
