@@ -35,16 +35,27 @@ want_peers() {
     { echo "could not make $venv with polars and duckdb (ROADSUB_PEERS=0 skips them)" >&2; exit 1; }
 }
 
-# Of numbers given one per word on standard input: the median, the least, the most, the
-# range (lo–hi).
-med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# Of numbers given one per word on standard input: the median (of an even count, the mean of
+# the two middle ones), the least, the most, the range (lo–hi).
+med() {
+  tr ' ' '\n' | grep . | sort -g |
+    awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
 best() { tr ' ' '\n' | grep . | sort -g | head -1; }
 most() { tr ' ' '\n' | grep . | sort -g | tail -1; }
 range() { tr ' ' '\n' | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "–" hi}'; }
 # KiB → MiB.
 mib() { echo "$1 / 1024" | bc -l; }
 
-# Runs a command, its standard output and error thrown away, and prints its wall seconds to
-# the millisecond and its peak memory in KiB: "SECONDS KIB" (benches/speed/timed.py: where
-# /usr/bin/time's own %e counts hundredths, a 4% step on a run of a quarter of a second).
-wall_peak() { python3 "$here/speed/timed.py" "$@" || true; }
+# Runs a command, its standard output thrown away, and prints its wall seconds to the
+# millisecond and its peak memory in KiB: "SECONDS KIB" (benches/speed/timed.py: where
+# /usr/bin/time's own %e counts hundredths, a 4% step on a run of a quarter of a second). A
+# command that fails is said, with its standard error, and its status returned: no figure.
+wall_peak() {
+  python3 "$here/speed/timed.py" --err "$dir/wall_peak.err" "$@" || {
+    local status=$?
+    echo "failed (status $status): $*" >&2
+    cat "$dir/wall_peak.err" >&2
+    return $status
+  }
+}

@@ -28,7 +28,7 @@ polars=0
 want_peers && polars=1
 
 # Wall seconds of one command, its standard output thrown away.
-wall() { local r; r=$(wall_peak "$@"); echo "${r% *}"; }
+wall() { local r; r=$(wall_peak "$@") || return; echo "${r% *}"; }
 declare -A t
 add() { t[$1]="${t[$1]:-} $2"; }
 show() { # NAME LABEL
@@ -39,14 +39,19 @@ echo "== 1,000,000 rows onto $dir, $runs rounds"
 out=$dir/disk-out.csv
 peer=$dir/disk-polars.csv
 for _ in $(seq "$runs"); do
-  add stdout "$(wall "$bin" batch "$big")"
+  w=$(wall "$bin" batch "$big")
+  add stdout "$w"
   rm -f "$out"
-  add new "$(wall "$bin" batch "$big" -o "$out")"
-  add over "$(wall "$bin" batch "$big" -o "$out")"
+  w=$(wall "$bin" batch "$big" -o "$out")
+  add new "$w"
+  w=$(wall "$bin" batch "$big" -o "$out")
+  add over "$w"
   if [ $polars = 1 ]; then
     rm -f "$peer"
-    add pnew "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")"
-    add pover "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")"
+    w=$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")
+    add pnew "$w"
+    w=$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")
+    add pover "$w"
   fi
 done
 show stdout "roadsub to stdout (/dev/null)"
@@ -72,8 +77,12 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=/dev/shm/roadsub-disk-$$
   mkdir -p "$shm"
   for _ in $(seq "$runs"); do
-    add shm "$(wall "$bin" batch "$big" -o "$shm/out.csv")"
-    [ $polars = 1 ] && add pshm "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$shm/polars.csv")"
+    w=$(wall "$bin" batch "$big" -o "$shm/out.csv")
+    add shm "$w"
+    if [ $polars = 1 ]; then
+      w=$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$shm/polars.csv")
+      add pshm "$w"
+    fi
   done
   show shm "roadsub -o onto tmpfs"
   if [ $polars = 1 ]; then

@@ -7,8 +7,8 @@
 #   inline  each string in its cell, as many other programs write;
 #   formula the shared-string workbook with its cost column a formula filled down, as Excel
 #           saves one (benches/speed/filled_down.py: a shared formula, every cell its result).
-# For each workbook, and for the same rows as CSV beside it: the best wall time of RUNS,
-# rows/s and peak memory (wall seconds to the millisecond, /usr/bin/time's peak). Then instructions a row (valgrind's callgrind, all
+# For each workbook, and for the same rows as CSV beside it: the best wall time of RUNS (to
+# the millisecond), rows/s and peak memory. Then instructions a row (valgrind's callgrind, all
 # threads) on the 300,000-row shared-string workbook: the steady figure on a noisy machine.
 # Usage: benches/excel.sh [RUNS]   (from the project root; RUNS defaults to 3)
 # Environment: ROADSUB_BENCH_DIR where tables, workbooks and outputs go (default

@@ -50,11 +50,13 @@ timed() {
     shift 2
     python3 "$here/speed/timed.py" --out "$dir/stdout" --err "$dir/stderr" "$bin" "$@" \
         >"$dir/time" || {
-        echo "$label $bin failed:" >&2
+        echo "$label $bin failed (status $?):" >&2
         cat "$dir/stderr" >&2
         exit 1
     }
-    echo "$label $bin $(cat "$dir/time")" | tee -a "$dir/times"
+    echo "$label $bin $(cat "$dir/time")"
+    # Tab-separated: a binary's path may hold spaces.
+    printf '%s\t%s\t%s\n' "$label" "$bin" "$(cat "$dir/time")" >>"$dir/times"
 }
 
 i=0
@@ -152,9 +154,14 @@ echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices
 # Each command's median wall time over the runs, its range and median peak, and the median's
 # ratio to the same binary's batch median (the target: at most 2 for every command).
 echo "== medians of $runs runs: wall (range), peak, x the batch run's median"
-awk '
-    { key = $1 " " $2; n[key]++; w[key, n[key]] = $3; m[key, n[key]] = $4
+awk -F '\t' '
+    { split($3, figure, " "); key = $1 SUBSEP $2; n[key]++
+      w[key, n[key]] = figure[1]; m[key, n[key]] = figure[2]
       if (!(key in seen)) { seen[key] = 1; order[++keys] = key } }
+    # The median of v[1..count], sorted: of an even count, the mean of the two middle ones.
+    function middle(count) {
+        return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
+    }
     function sorted(a, key, count,    i, j, t) {
         for (i = 1; i <= count; i++) v[i] = a[key, i]
         for (i = 2; i <= count; i++)
@@ -163,16 +170,16 @@ awk '
     END {
         for (k = 1; k <= keys; k++) {
             key = order[k]; c = n[key]
-            sorted(w, key, c); lo = v[1]; hi = v[c]; med[key] = v[int((c + 1) / 2)]
-            sorted(m, key, c); peak[key] = v[int((c + 1) / 2)]
+            sorted(w, key, c); lo = v[1]; hi = v[c]; med[key] = middle(c)
+            sorted(m, key, c); peak[key] = middle(c)
             range[key] = lo "-" hi
         }
         for (k = 1; k <= keys; k++) {
-            key = order[k]; split(key, p, " ")
-            base = med["batch " p[2]]
-            ratio = 0
-            if (base > 0) ratio = med[key] / base
-            printf "%-14s %s  %.3f s (%s)  %.0f MiB  %.2fx\n", p[1], p[2], med[key], range[key], \
+            key = order[k]; split(key, p, SUBSEP)
+            base = med["batch" SUBSEP p[2]]
+            ratio = "-"
+            if (base > 0) ratio = sprintf("%.2fx", med[key] / base)
+            printf "%-14s %s  %.3f s (%s)  %.0f MiB  %s\n", p[1], p[2], med[key], range[key], \
                 peak[key] / 1024, ratio
         }
     }' "$dir/times"

@@ -6,9 +6,9 @@ error are thrown away, or go to the files --out and --err name. Exits with its s
 
 The peak is /usr/bin/time's, which starts the command (a command started from here would
 count this script's own memory in its peak); the clock runs from starting /usr/bin/time to
-its end, so the figure holds the time /usr/bin/time takes to start (a few milliseconds where
-starting a process is slow), the same for every command timed, and nothing of this script's
-own start.
+its end, so the figure holds the time it takes to start /usr/bin/time (about 4 ms where
+starting a process is slow), added alike to every command timed, and nothing of this
+script's own start.
 
     python3 benches/speed/timed.py roadsub batch big.csv -o out.csv
     python3 benches/speed/timed.py --out explain.txt --err errors.txt roadsub explain big.csv --row 5
@@ -20,13 +20,16 @@ import time
 
 args = sys.argv[1:]
 files = {"--out": subprocess.DEVNULL, "--err": subprocess.DEVNULL}
-while args and args[0] in files and len(args) > 1:
+usage = "usage: timed.py [--out FILE] [--err FILE] COMMAND [ARGS...]"
+while args and args[0] in files:
+    if len(args) < 2:
+        sys.exit(usage)
     files[args[0]] = open(args[1], "wb")
     args = args[2:]
 if not args:
-    sys.exit("usage: timed.py [--out FILE] [--err FILE] COMMAND [ARGS...]")
+    sys.exit(usage)
 with tempfile.NamedTemporaryFile("r") as peak:
-    command = ["/usr/bin/time", "-f", "%M", "-o", peak.name] + args
+    command = ["/usr/bin/time", "-f", "%M", "-o", peak.name, "--"] + args
     start = time.perf_counter()
     done = subprocess.run(command, stdout=files["--out"], stderr=files["--err"])
     wall = time.perf_counter() - start
