@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where the wall time of a batch run with -o goes on this machine's disk: the figures of the
-# benches/HISTORY.md, "Where the wall time goes on a slow disk".
+# Where the wall time of a batch run with -o goes on this machine's disk: the figures of
+# "Where the wall time goes on a slow disk" in benches/HISTORY.md.
 #   1. The 1,000,000-row table of benches/speed/gen.py, RUNS rounds, each round running in
 #      turn: roadsub to standard output into /dev/null; roadsub with -o to a new file;
 #      roadsub with -o over the output of the run before; the polars job
