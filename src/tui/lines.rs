@@ -58,6 +58,23 @@ impl Anchor {
 /// A group's sums as its rows are added: its totals, and what a variant shown changes.
 type GroupSums = (Totals, Option<(Amounts, usize)>);
 
+/// `text`, or, when it is empty, an empty text at the address of real memory, for a key of a
+/// map. An empty literal (`""`) points at no memory, and two such keys found equal are
+/// compared by `memcmp` at that address: glibc's AVX-512 `memcmp` reads there under an empty
+/// mask, and the processor takes about 80 ns to suppress the fault of that read. Grouped by
+/// township, every row's village part is empty: a grouping of a million rows took 145 ms,
+/// 56 ms with the key at real memory (`cargo bench --bench tui_open`).
+fn keyed(text: &str) -> &str {
+    if text.is_empty() {
+        &REAL_MEMORY[..0]
+    } else {
+        text
+    }
+}
+
+/// The memory [`keyed`]'s empty text points at.
+static REAL_MEMORY: &str = " ";
+
 /// Groups whose sums are all made at once, at most: about 300 bytes each (a million
 /// villages would take 300 MB, which rows summed group by group do not), and only when a
 /// group has [`ROWS_A_GROUP`] rows or more on average (fewer would gain nothing by it).
@@ -404,7 +421,9 @@ impl App {
             _ => None,
         };
         let get = |r: usize, c: Option<usize>| {
-            crate::table::idform::place_form(c.map_or("", |i| rows[r].get(i).trim()))
+            keyed(crate::table::idform::place_form(
+                c.map_or("", |i| rows[r].get(i).trim()),
+            ))
         };
         // Each distinct township and village, and each distinct name they make (two pairs
         // could in principle be written alike: the name is the group).
@@ -714,6 +733,18 @@ mod tests {
     use crate::rules::RuleSet;
     use crate::table::sheet::Sheet;
     use crate::tui::doc::Doc;
+
+    #[test]
+    fn grouping_by_township_keys_no_empty_text_at_no_memory() {
+        // An empty literal points at no memory (its address is 1); a key compared there
+        // costs a fault suppressed by the processor on every row.
+        let empty = keyed("");
+        assert!(empty.is_empty());
+        assert_eq!(empty.as_ptr(), REAL_MEMORY.as_ptr());
+        assert_ne!(empty.as_ptr(), "".as_ptr());
+        let text = String::from("石羊镇");
+        assert_eq!(keyed(&text).as_ptr(), text.as_ptr());
+    }
 
     #[test]
     fn two_villages_whose_names_join_to_the_same_words_get_a_subtotal_each() {

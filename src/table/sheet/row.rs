@@ -103,6 +103,14 @@ impl SheetRow {
         self.len() == 0
     }
 
+    /// The empty text of a field the row does not have, at the row's own address: an empty
+    /// literal points at no memory, and two of them compared (as keys of a map, or in a
+    /// sort) go through `memcmp` at that address, where glibc's AVX-512 `memcmp` reads under
+    /// an empty mask and the processor takes about 80 ns to suppress the fault of the read.
+    fn no_field(&self) -> &str {
+        &self.data[..0]
+    }
+
     /// Field `i` ("" past the end).
     pub fn get(&self, i: usize) -> &str {
         let bytes = self.data.as_bytes();
@@ -110,7 +118,7 @@ impl SheetRow {
         if bytes[0] == 1 {
             let n = usize::from(bytes[1]);
             if i >= n {
-                return "";
+                return self.no_field();
             }
             let text = 2 + n;
             let end = usize::from(bytes[2 + i]);
@@ -120,7 +128,7 @@ impl SheetRow {
         let w = self.width();
         let n = self.number(1, w);
         if i >= n {
-            return "";
+            return self.no_field();
         }
         let ends = 1 + w;
         let text = self.text_at(w, n);
@@ -249,6 +257,9 @@ mod tests {
                 prop_assert_eq!(row.get(i), f.as_str());
             }
             prop_assert_eq!(row.get(fields.len()), "");
+            // A field past the end is empty at the row's own address, not at no memory.
+            prop_assert_ne!(row.get(fields.len()).as_ptr(), "".as_ptr());
+            prop_assert_ne!(row.get(fields.len() + 7).as_ptr(), "".as_ptr());
             prop_assert_eq!(row.text(), fields.concat());
             let ends: Vec<usize> = row.ends().collect();
             let mut at = 0;
