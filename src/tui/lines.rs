@@ -75,6 +75,69 @@ fn keyed(text: &str) -> &str {
 /// The memory [`keyed`]'s empty text points at.
 static REAL_MEMORY: &str = " ";
 
+/// Rows a grouping reads on every core, at least.
+const SPLIT_ROWS: usize = 1 << 18;
+
+/// A township and a village (empty when grouping by township), as a group's key.
+type Pair<'a> = (&'a str, &'a str);
+
+/// The pair `read` gives each row of `order`, as its number among the distinct pairs, and
+/// those pairs, numbered in the order they are first met in `order`; read in `parts` runs of
+/// rows on as many threads, each numbering its own pairs, then numbered anew run by run in
+/// order, which numbers them as one pass over `order` would.
+fn pair_numbers<'a>(
+    order: &[usize],
+    read: &(dyn Fn(usize) -> Pair<'a> + Sync),
+    parts: usize,
+) -> (Vec<u32>, Vec<Pair<'a>>) {
+    // Numbers a run's rows by their pairs' places among the run's own pairs, which it gives.
+    let number = |rows: &[usize], numbers: &mut [u32]| {
+        let mut seen: foldhash::HashMap<Pair<'a>, u32> = Default::default();
+        let mut pairs = Vec::new();
+        for (&r, n) in rows.iter().zip(numbers) {
+            *n = *seen.entry(read(r)).or_insert_with_key(|&pair| {
+                pairs.push(pair);
+                (pairs.len() - 1) as u32
+            });
+        }
+        pairs
+    };
+    let mut numbers = vec![0u32; order.len()];
+    let size = order.len().div_ceil(parts.max(1)).max(1);
+    let runs: Vec<Vec<Pair<'a>>> = if parts <= 1 {
+        vec![number(order, &mut numbers)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (order.chunks(size))
+                .zip(numbers.chunks_mut(size))
+                .map(|(rows, numbers)| scope.spawn(move || number(rows, numbers)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    // The runs' pairs numbered anew, in order, and each run's rows with them.
+    let mut all: foldhash::HashMap<Pair<'a>, u32> = Default::default();
+    let mut pairs = Vec::new();
+    for (run, numbers) in runs.iter().zip(numbers.chunks_mut(size)) {
+        let anew: Vec<u32> = run
+            .iter()
+            .map(|&pair| {
+                *all.entry(pair).or_insert_with(|| {
+                    pairs.push(pair);
+                    (pairs.len() - 1) as u32
+                })
+            })
+            .collect();
+        for n in numbers {
+            *n = anew[*n as usize];
+        }
+    }
+    (numbers, pairs)
+}
+
 /// Groups whose sums are all made at once, at most: about 300 bytes each (a million
 /// villages would take 300 MB, which rows summed group by group do not), and only when a
 /// group has [`ROWS_A_GROUP`] rows or more on average (fewer would gain nothing by it).
@@ -425,30 +488,39 @@ impl App {
                 c.map_or("", |i| rows[r].get(i).trim()),
             ))
         };
-        // Each distinct township and village, and each distinct name they make (two pairs
-        // could in principle be written alike: the name is the group).
-        let mut pairs: foldhash::HashMap<(&str, &str), u32> = Default::default();
+        // Each distinct township and village, numbered as first met, on every core for a
+        // large table (reading each row's two fields, its text far from the last row's, is
+        // most of the grouping's time).
+        let parts = if order.len() >= SPLIT_ROWS {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        } else {
+            1
+        };
+        let (mut group_of, pairs) =
+            pair_numbers(&order, &|r| (get(r, township), get(r, village)), parts);
+        // Each distinct name they make (two pairs could in principle be written alike: the
+        // name is the group).
         let mut named: foldhash::HashMap<String, u32> = Default::default();
         let mut names: Vec<String> = Vec::new();
         // Whether each group names nothing (no township; by village, no village either).
         let mut nameless: Vec<bool> = Vec::new();
-        let group_of: Vec<u32> = order
+        let pair_group: Vec<u32> = pairs
             .iter()
-            .map(|&r| {
-                let pair = (get(r, township), get(r, village));
-                *pairs.entry(pair).or_insert_with(|| {
-                    let name = match g {
-                        Grouping::Village => crate::report::summary::village_key(pair.0, pair.1),
-                        _ => pair.0.to_string(),
-                    };
-                    *named.entry(name).or_insert_with_key(|name| {
-                        names.push(name.clone());
-                        nameless.push(pair.0.is_empty() && pair.1.is_empty());
-                        (names.len() - 1) as u32
-                    })
+            .map(|&pair| {
+                let name = match g {
+                    Grouping::Village => crate::report::summary::village_key(pair.0, pair.1),
+                    _ => pair.0.to_string(),
+                };
+                *named.entry(name).or_insert_with_key(|name| {
+                    names.push(name.clone());
+                    nameless.push(pair.0.is_empty() && pair.1.is_empty());
+                    (names.len() - 1) as u32
                 })
             })
             .collect();
+        for group in &mut group_of {
+            *group = pair_group[*group as usize];
+        }
         // Groups in the order people read them (pinyin), as every report lists them; rows
         // keep the column sort within their group.
         let by = match g {
@@ -975,6 +1047,37 @@ mod fast_tests {
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
         (App::new(doc, rules, Lang::En), dir)
+    }
+
+    proptest! {
+        #[test]
+        fn pairs_numbered_on_several_cores_are_numbered_as_one_pass_numbers_them(
+            keys in prop::collection::vec((0usize..4, 0usize..6), 0..300),
+            order in prop::collection::vec(0usize..300, 0..400),
+            parts in 1usize..6,
+        ) {
+            let towns = ["", "石羊镇", "天马乡", "镇"];
+            let villages = ["", "红星村", "画青村", "村", " ", "红星"];
+            let order: Vec<usize> = order.into_iter().filter(|&r| r < keys.len()).collect();
+            let read = |r: usize| {
+                let (t, v) = keys[r];
+                (keyed(towns[t]), keyed(villages[v]))
+            };
+            // One pass, a pair numbered the first time it is met.
+            let mut pairs: Vec<Pair> = Vec::new();
+            let mut numbers = Vec::new();
+            for &r in &order {
+                let pair = read(r);
+                let at = pairs.iter().position(|&p| p == pair).unwrap_or_else(|| {
+                    pairs.push(pair);
+                    pairs.len() - 1
+                });
+                numbers.push(at as u32);
+            }
+            let (got, got_pairs) = pair_numbers(&order, &read, parts);
+            prop_assert_eq!(got, numbers);
+            prop_assert_eq!(got_pairs, pairs);
+        }
     }
 
     proptest! {
